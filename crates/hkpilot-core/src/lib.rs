@@ -1,0 +1,22 @@
+//! HKPilot's domain model: documents made of typed blocks, spans and citations into
+//! them, summaries whose sentences carry citations. Pure data, no IO.
+//!
+//! Offsets are counted in Unicode scalar values (`char`s) of [`Document::text`], the
+//! document's normalised text, so that they mean the same thing in every language a
+//! client is written in. Blocks also carry their own text so that pipelines can work
+//! block by block without converting offsets back and forth.
+
+pub mod document;
+pub mod lang;
+pub mod offsets;
+pub mod span;
+pub mod summary;
+
+pub use document::{
+    content_hash, DocumentBuilder, BLOCK_SEPARATOR,
+    Block, BlockKind, Cell, Document, DocumentId, DocumentMeta, ExtractionIssue, IssueKind,
+    Page, SourceFormat,
+};
+pub use lang::{Lang, LangProfile};
+pub use span::{Citation, Span};
+pub use summary::{Summary, SummaryMethod, SummarySentence};
