@@ -1,0 +1,267 @@
+//! End-to-end tests of the `hkpilot` binary: commands, formats, exit codes, config
+//! precedence and bad input, run as a user would run them.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples")
+}
+
+fn hkpilot() -> Command {
+    let mut cmd = Command::cargo_bin("hkpilot").unwrap();
+    // Tests must not pick up the developer's own settings.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HKPILOT_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).unwrap_or_else(|e| {
+        panic!(
+            "output is not JSON ({e}): {}",
+            String::from_utf8_lossy(out)
+        )
+    })
+}
+
+#[test]
+fn ingest_prints_structure_as_markdown() {
+    let out = hkpilot()
+        .arg("ingest")
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(out).unwrap();
+    assert!(md.contains("# 檔案處彈性上班時間通告"), "{md}");
+    assert!(md.contains("## 三、安排"), "{md}");
+    assert!(md.contains("- 申請須最少提前五個工作天"), "{md}");
+    assert!(md.contains("zh-Hant"), "{md}");
+}
+
+#[test]
+fn ingest_json_has_blocks_with_consistent_offsets() {
+    let out = hkpilot()
+        .args(["ingest", "--format", "json"])
+        .arg(samples().join("flexible-work-circular.en.md"))
+        .arg(samples().join("mixed-briefing.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert!(v["errors"].as_array().unwrap().is_empty());
+    for d in docs {
+        let doc = &d["document"];
+        let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+        let blocks = doc["blocks"].as_array().unwrap();
+        assert!(blocks.len() > 3);
+        for b in blocks {
+            let (s, e) = (b["start"].as_u64().unwrap() as usize, b["end"].as_u64().unwrap() as usize);
+            let slice: String = text[s..e].iter().collect();
+            assert_eq!(slice, b["text"].as_str().unwrap());
+        }
+    }
+    let mixed = &docs[1]["document"]["meta"]["languages"];
+    assert_eq!(mixed["mixed"], Value::Bool(true), "{mixed}");
+}
+
+#[test]
+fn summarize_gives_cited_sentences_in_json() {
+    let file = samples().join("flexible-work-circular.en.md");
+    let out = hkpilot()
+        .args(["summarize", "--format", "json", "--length", "3"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let summary = &v["summaries"][0]["summary"];
+    assert_eq!(summary["ai_generated"], Value::Bool(true));
+    let sentences = summary["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 3);
+    let source = std::fs::read_to_string(&file).unwrap();
+    for s in sentences {
+        let cites = s["citations"].as_array().unwrap();
+        assert!(!cites.is_empty(), "uncited sentence {s}");
+        let quote = cites[0]["quote"].as_str().unwrap();
+        // An extractive sentence quotes the source: its words are all in the file.
+        for word in quote.split_whitespace().take(5) {
+            assert!(source.contains(word.trim_matches(|c: char| !c.is_alphanumeric())), "{word}");
+        }
+    }
+}
+
+#[test]
+fn summarize_converts_chinese_script_on_request() {
+    let out = hkpilot()
+        .args(["summarize", "--format", "json", "--length", "detailed", "--lang", "zh-Hans"])
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let summary = &v["summaries"][0]["summary"];
+    assert_eq!(summary["lang"], "zh-Hans");
+    let text: String = summary["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap().to_string())
+        .collect();
+    // Traditional-only characters of the source must not survive conversion.
+    for trad in ["檔", "員", "時間", "請", "關"] {
+        assert!(!text.contains(trad), "{trad} left in {text}");
+    }
+    assert!(!text.is_empty());
+}
+
+#[test]
+fn markdown_summary_has_footnotes_and_ai_label() {
+    let out = hkpilot()
+        .args(["summarize", "--length", "brief"])
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(out).unwrap();
+    assert!(md.contains("人工智能生成"), "{md}");
+    assert!(md.contains("[^1]:"), "{md}");
+}
+
+#[test]
+fn bad_input_exits_2_and_keeps_going() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = dir.path().join("broken.pdf");
+    std::fs::write(&corrupt, b"%PDF-1.7\n1 0 obj << /Type /Catalog").unwrap();
+    let assert = hkpilot()
+        .args(["summarize", "--format", "json"])
+        .arg(&corrupt)
+        .arg(samples().join("mixed-briefing.txt"))
+        .assert()
+        .code(2);
+    let out = assert.get_output();
+    let v = json_of(&out.stdout);
+    assert_eq!(v["summaries"].as_array().unwrap().len(), 1);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0]["file"].as_str().unwrap().ends_with("broken.pdf"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.pdf"), "{stderr}");
+}
+
+#[test]
+fn missing_file_and_empty_file_are_user_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    hkpilot().arg("ingest").arg(&empty).assert().code(2);
+    hkpilot()
+        .arg("ingest")
+        .arg(dir.path().join("no-such-file.pdf"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn oversized_file_is_refused_by_limit() {
+    hkpilot()
+        .args(["ingest", "--max-file-bytes", "100"])
+        .arg(samples().join("flexible-work-circular.en.md"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn unknown_language_and_length_are_usage_errors() {
+    let file = samples().join("mixed-briefing.txt");
+    let out = hkpilot()
+        .args(["summarize", "--lang", "fr"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("zh-Hant"));
+    hkpilot()
+        .args(["summarize", "--length", "very-long"])
+        .arg(&file)
+        .assert()
+        .code(2);
+    hkpilot().args(["summarize"]).assert().code(2);
+}
+
+#[test]
+fn config_file_is_overridden_by_env_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("hkpilot.toml");
+    std::fs::write(&config, "[summarize]\nlength = \"2\"\nlang = \"zh-Hans\"\n").unwrap();
+    let file = samples().join("flexible-work-circular.zh-Hant.md");
+    let count = |cmd: &mut Command| {
+        let out = cmd.assert().success().get_output().stdout.clone();
+        let v = json_of(&out);
+        let s = &v["summaries"][0]["summary"];
+        (s["sentences"].as_array().unwrap().len(), s["lang"].as_str().unwrap().to_string())
+    };
+    // File alone.
+    let (n, lang) = count(
+        hkpilot()
+            .args(["summarize", "--format", "json", "--config"])
+            .arg(&config)
+            .arg(&file),
+    );
+    assert_eq!((n, lang.as_str()), (2, "zh-Hans"));
+    // Environment beats the file.
+    let (n, _) = count(
+        hkpilot()
+            .env("HKPILOT_SUMMARY_LENGTH", "3")
+            .args(["summarize", "--format", "json", "--config"])
+            .arg(&config)
+            .arg(&file),
+    );
+    assert_eq!(n, 3);
+    // A flag beats both.
+    let (n, lang) = count(
+        hkpilot()
+            .env("HKPILOT_SUMMARY_LENGTH", "3")
+            .args(["summarize", "--format", "json", "--length", "1", "--lang", "zh-Hant", "--config"])
+            .arg(&config)
+            .arg(&file),
+    );
+    assert_eq!((n, lang.as_str()), (1, "zh-Hant"));
+}
+
+#[test]
+fn invalid_config_file_is_a_clear_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[summarize]\nlenght = \"brief\"\n").unwrap();
+    let out = hkpilot()
+        .args(["summarize", "--config"])
+        .arg(&config)
+        .arg(samples().join("mixed-briefing.txt"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&out);
+    assert!(stderr.contains("lenght"), "{stderr}");
+}
