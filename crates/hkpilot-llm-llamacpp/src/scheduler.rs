@@ -1,0 +1,279 @@
+//! The inference thread's loop: continuous batching over one llama.cpp context.
+//!
+//! Each step: admit waiting requests into free slots (reusing cached prefixes), drop
+//! cancelled ones, build one batch with a token for every generating sequence plus
+//! prompt chunks up to `n_batch`, decode it, and sample one token per sequence whose
+//! logits were computed, each with its own sampler. Requests join and leave between
+//! steps, so a long prompt never stalls the others for more than one chunk.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hkpilot_llm::{FinishReason, LlmError};
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::LlamaModel;
+use llama_cpp_2::DecodeError;
+
+use crate::metrics::Metrics;
+use crate::prefix_cache::SlotTable;
+use crate::sequence::{Job, Next, Sequence};
+use crate::utf8_guard::TokenBytes;
+
+/// Messages to the inference thread.
+#[derive(Debug)]
+pub(crate) enum Command {
+    Generate(Job),
+    /// Pooled embeddings, one per input, answered on `reply`.
+    Embed {
+        inputs: Vec<Vec<llama_cpp_2::token::LlamaToken>>,
+        reply: tokio::sync::oneshot::Sender<Result<Vec<Vec<f32>>, LlmError>>,
+    },
+    /// Crash the inference thread (tests of panic handling only).
+    #[cfg(feature = "fault-injection")]
+    Panic,
+}
+
+/// State shared by the engine handle and its thread.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub metrics: Metrics,
+    /// Set when the inference thread stopped (a panic, or a failed context); new
+    /// requests get `backend_unavailable` with this reason.
+    pub dead: std::sync::OnceLock<String>,
+}
+
+pub(crate) struct Scheduler<'m> {
+    pub model: &'m LlamaModel,
+    pub ctx: LlamaContext<'m>,
+    pub rx: Receiver<Command>,
+    pub shared: Arc<Shared>,
+    pub n_parallel: usize,
+    pub n_batch: usize,
+    pub retry_after: Duration,
+    pub prefix_cache: bool,
+    pub slots: SlotTable,
+    pub token_bytes: TokenBytes,
+    pub active: Vec<Sequence>,
+    /// Requests held back until a live sequence has computed the prefix they share
+    /// with it (see [`Scheduler::should_wait`]). Still counted as queued.
+    pub deferred: VecDeque<Job>,
+    pub batch: LlamaBatch<'static>,
+    pub backend: &'static llama_cpp_2::llama_backend::LlamaBackend,
+    pub threads: i32,
+    /// Created on the first embedding request.
+    pub embed_ctx: Option<LlamaContext<'m>>,
+}
+
+impl<'m> Scheduler<'m> {
+    /// Runs until every engine handle is gone and no request is left.
+    pub(crate) fn run(&mut self) {
+        loop {
+            if !self.admit() {
+                return;
+            }
+            self.drop_cancelled();
+            self.publish();
+            if !self.active.is_empty() {
+                self.step();
+            }
+        }
+    }
+
+    pub(crate) fn publish(&self) {
+        self.shared
+            .metrics
+            .active
+            .store(self.active.len(), Ordering::Relaxed);
+    }
+
+    /// Builds and decodes one batch, then samples.
+    fn step(&mut self) {
+        self.batch.clear();
+        let mut budget = self.n_batch;
+        // Generating sequences first: one token each keeps their latency flat.
+        for seq in &mut self.active {
+            seq.feeding.clear();
+            seq.row = None;
+            if let Some(tok) = seq.pending {
+                if budget == 0 {
+                    continue;
+                }
+                let pos = self.slots.len(seq.slot) as i32;
+                if self.batch.add(tok, pos, &[seq.slot as i32], true).is_err() {
+                    continue;
+                }
+                seq.row = Some(self.batch.n_tokens() - 1);
+                seq.feeding.push(tok.0);
+                budget -= 1;
+            }
+        }
+        // Then prompt chunks in arrival order.
+        for seq in &mut self.active {
+            if budget == 0 {
+                break;
+            }
+            if !seq.in_prompt() {
+                continue;
+            }
+            let end = seq.job.prompt.len();
+            let n = budget.min(end - seq.fed);
+            for k in seq.fed..seq.fed + n {
+                let last = k + 1 == end;
+                if self
+                    .batch
+                    .add(seq.job.prompt[k], k as i32, &[seq.slot as i32], last)
+                    .is_err()
+                {
+                    break;
+                }
+                seq.feeding.push(seq.job.prompt[k].0);
+                if last {
+                    seq.row = Some(self.batch.n_tokens() - 1);
+                }
+            }
+            budget -= seq.feeding.len();
+        }
+        if self.batch.n_tokens() == 0 {
+            return;
+        }
+        Metrics::add(&self.shared.metrics.decode_calls, 1);
+        match self.ctx.decode(&mut self.batch) {
+            Ok(()) => {}
+            Err(DecodeError::NoKvCacheSlot) => return self.make_room(),
+            Err(e) => return self.fail_batch(&e.to_string()),
+        }
+        self.after_decode();
+    }
+
+    fn after_decode(&mut self) {
+        let vocab = self.model.vocab();
+        let mut finished: Vec<(usize, Option<FinishReason>)> = Vec::new();
+        for (i, seq) in self.active.iter_mut().enumerate() {
+            if seq.feeding.is_empty() {
+                continue;
+            }
+            self.slots.extend(seq.slot, &seq.feeding);
+            if seq.pending.take().is_none() {
+                seq.fed += seq.feeding.len();
+                Metrics::add(
+                    &self.shared.metrics.prompt_tokens_computed,
+                    seq.feeding.len() as u64,
+                );
+            }
+            let Some(row) = seq.row.take() else { continue };
+            let token = if seq.job.constrained {
+                let mut arr = self.ctx.token_data_array_ith(row);
+                self.token_bytes.mask_invalid(seq.pending_utf8(), &mut arr);
+                arr.apply_sampler(&mut seq.job.sampler);
+                // Accepting a token the grammar forbids throws inside llama.cpp and
+                // aborts the process: only accept a token that survived the masks.
+                let pick = arr
+                    .selected
+                    .and_then(|i| arr.data.get(i))
+                    .filter(|d| d.logit().is_finite())
+                    .map(|d| d.id());
+                match pick {
+                    Some(t) => {
+                        seq.job.sampler.accept(t);
+                        t
+                    }
+                    None => {
+                        seq.fail(LlmError::InvalidRequest(
+                            "the output grammar admits no further token; check the schema or grammar".into(),
+                        ));
+                        finished.push((i, None));
+                        continue;
+                    }
+                }
+            } else {
+                seq.job.sampler.sample(&self.ctx, row)
+            };
+            Metrics::add(&self.shared.metrics.generated_tokens, 1);
+            let is_eog = vocab.is_eog(token);
+            let piece = if is_eog {
+                Vec::new()
+            } else {
+                vocab.token_to_piece(token, false, None)
+            };
+            match seq.on_token(token, is_eog, &piece) {
+                Next::Continue => {
+                    // The context is full: the next token would have nowhere to go.
+                    if self.slots.len(seq.slot) + 1 >= self.ctx.n_ctx() as usize {
+                        finished.push((i, Some(FinishReason::Length)));
+                    }
+                }
+                Next::Finished(r) => finished.push((i, Some(r))),
+                Next::Cancelled => finished.push((i, None)),
+            }
+        }
+        for (i, reason) in finished.into_iter().rev() {
+            let mut seq = self.active.remove(i);
+            match reason {
+                Some(r) => {
+                    seq.finish(r);
+                    Metrics::add(&self.shared.metrics.requests_finished, 1);
+                }
+                None => Metrics::add(&self.shared.metrics.requests_cancelled, 1),
+            }
+            self.slots.release(seq.slot);
+        }
+    }
+
+    /// The KV cache is full: drop a cached prefix, or as a last resort the newest
+    /// request, and let the next step retry.
+    fn make_room(&mut self) {
+        if let Some(victim) = self.slots.eviction_candidate() {
+            let _ = self.ctx.clear_kv_cache_seq(Some(victim as u32), None, None);
+            self.slots.forget(victim);
+            Metrics::add(&self.shared.metrics.kv_evictions, 1);
+            return;
+        }
+        if let Some(seq) = self.active.pop() {
+            let err = if self.active.is_empty() {
+                LlmError::ContextLengthExceeded {
+                    prompt_tokens: seq.job.prompt.len(),
+                    requested: seq.job.prompt.len() + seq.job.max_new,
+                    max_context: self.ctx.n_ctx() as usize,
+                }
+            } else {
+                Metrics::add(&self.shared.metrics.busy_rejections, 1);
+                LlmError::Busy {
+                    retry_after: self.retry_after,
+                    queued: self.shared.metrics.queued.load(Ordering::Relaxed),
+                }
+            };
+            seq.fail(err);
+            let _ = self
+                .ctx
+                .clear_kv_cache_seq(Some(seq.slot as u32), None, None);
+            self.slots.forget(seq.slot);
+            self.slots.release(seq.slot);
+        }
+    }
+
+    /// A decode failed for a reason other than space: the sequences in the batch are
+    /// in an unknown state, so they fail and their cells are dropped.
+    fn fail_batch(&mut self, why: &str) {
+        tracing::error!(error = why, "llama.cpp decode failed");
+        let mut keep = Vec::new();
+        for seq in std::mem::take(&mut self.active) {
+            if seq.feeding.is_empty() {
+                keep.push(seq);
+                continue;
+            }
+            seq.fail(LlmError::Internal(format!(
+                "llama.cpp decode failed: {why}"
+            )));
+            let _ = self
+                .ctx
+                .clear_kv_cache_seq(Some(seq.slot as u32), None, None);
+            self.slots.forget(seq.slot);
+            self.slots.release(seq.slot);
+        }
+        self.active = keep;
+    }
+}
