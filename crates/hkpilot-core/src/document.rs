@@ -319,8 +319,8 @@ impl DocumentBuilder {
         Some(index)
     }
 
-    /// Ends the current page and starts the next one. Call it between pages; a break
-    /// after the last page is dropped by [`DocumentBuilder::finish`].
+    /// Ends the current page and starts the next one. Call it between pages, never
+    /// after the last: a page with no text (a scanned or blank page) is still a page.
     pub fn page_break(&mut self) {
         let at = self.text_chars;
         self.pages.push(Page {
@@ -366,19 +366,13 @@ impl DocumentBuilder {
     /// Finishes the document. `paged` says whether the format has pages (PDF); for
     /// formats without pages the whole text is page 1.
     pub fn finish(mut self, paged: bool, meta: DocumentMeta) -> Document {
-        // A trailing page break closed the last page already; otherwise close it now.
-        if matches!(
-            self.blocks.last().map(|b| &b.kind),
-            Some(BlockKind::PageBreak)
-        ) {
-            self.blocks.pop();
-        } else {
-            self.pages.push(Page {
-                number: self.page,
-                start: self.page_start,
-                end: self.text_chars,
-            });
-        }
+        // The last page is closed here, even when it holds no text: a blank or
+        // scanned final page must still count, or page numbers after it would drift.
+        self.pages.push(Page {
+            number: self.page,
+            start: self.page_start,
+            end: self.text_chars,
+        });
         if !paged {
             self.pages = vec![Page {
                 number: 1,
@@ -458,5 +452,18 @@ mod tests {
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(doc.pages.len(), 1);
         assert_eq!(doc.pages[0].end, 3);
+    }
+
+    #[test]
+    fn blank_last_page_still_counts() {
+        let mut b = DocumentBuilder::new();
+        b.push(BlockKind::Paragraph, "第一頁 page one");
+        b.page_break();
+        b.push(BlockKind::Paragraph, "page two");
+        b.page_break(); // page three is a scan with no text layer
+        let doc = b.finish(true, meta());
+        assert_eq!(doc.meta.page_count, 3);
+        assert_eq!(doc.pages.last().map(|p| p.number), Some(3));
+        assert_eq!(doc.text_blocks().count(), 2);
     }
 }

@@ -129,6 +129,7 @@ pub(crate) fn collect<'a>(docs: &[&'a Document], include_tables: bool) -> Collec
             }
         }
     }
+    prefer_closed(&mut out.units);
     if out.units.is_empty() && !fallback.is_empty() {
         // Only short lines (a notice, a form): better to offer them than nothing.
         out.units = fallback;
@@ -240,9 +241,15 @@ fn table_rows(text: &str) -> Vec<Range<usize>> {
 /// than figures, and not a line of a table of contents (no closing punctuation and a
 /// page number at the end, like "Chapter II Governance 10 – 42", or a Markdown link).
 fn is_statement(text: &str, n_terms: usize) -> bool {
-    let closed = text
-        .trim_end_matches(['"', '\'', ')', '）', '」', '』', '”', '’'])
-        .ends_with(['.', '!', '?', '。', '！', '？', ';', '；', ':', '：']);
+    // A sentence ending in a colon introduces what follows ("人數如下：", "as
+    // follows:"); alone it says nothing, so it is never a summary point.
+    if text.trim_end().ends_with([':', '：']) {
+        return false;
+    }
+    let closed = is_closed(text);
+    if is_title_like(text) {
+        return false;
+    }
     // A contents line ends in its page number or has page ranges ("… 10 – 42").
     let ends_in_page_number = text.trim_end().ends_with(|c: char| c.is_ascii_digit());
     if (!closed && (ends_in_page_number || has_page_range(text))) || text.contains("](") {
@@ -275,6 +282,67 @@ fn is_statement(text: &str, n_terms: usize) -> bool {
     }
     n_terms >= 2 && han + 2 * latin_words >= 8 && letters * 2 >= visible
 }
+
+/// Whether English text reads as a run of headings rather than prose: most of its
+/// longer words capitalised ("Accelerate the Development of the Northern Metropolis
+/// 43."), as contents pages and headings glued together by extraction are.
+fn is_title_like(text: &str) -> bool {
+    let (mut long, mut capital) = (0usize, 0usize);
+    for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’')) {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if word.chars().count() < 4 || is_han(first) {
+            continue;
+        }
+        long += 1;
+        // All-capital words are acronyms ("CSTB", "HKTDC"), not title case.
+        if first.is_uppercase() && chars.any(char::is_lowercase) {
+            capital += 1;
+        }
+    }
+    long >= 4 && capital * 10 >= long * 7
+}
+
+/// Whether a sentence ends as prose does (full stop, question or exclamation mark,
+/// semicolon; closing quotes and brackets allowed after it). Contents lines, running
+/// heads and bullet labels usually do not.
+pub(crate) fn is_closed(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', ')', '）', '」', '』', '”', '’'])
+        .ends_with(['.', '!', '?', '。', '！', '？', ';', '；'])
+}
+
+/// Drops unclosed units (headline-like list items, contents lines that escaped the
+/// page-number test) when the documents hold enough closed prose to choose from, and
+/// renumbers the positions that the ranking's priors read.
+fn prefer_closed(units: &mut Vec<Unit<'_>>) {
+    let closed = units.iter().filter(|u| is_closed(u.text)).count();
+    if closed < MIN_CLOSED_UNITS || closed < units.len() - closed {
+        return;
+    }
+    units.retain(|u| is_closed(u.text));
+    let (mut doc, mut section) = (usize::MAX, usize::MAX);
+    let mut block = (usize::MAX, usize::MAX);
+    let (mut pos, mut in_section) = (0, 0);
+    for u in units.iter_mut() {
+        if u.doc != doc {
+            (doc, pos) = (u.doc, 0);
+        }
+        if u.section != section {
+            (section, in_section) = (u.section, 0);
+        }
+        u.first_in_block = (u.doc, u.block) != block;
+        block = (u.doc, u.block);
+        u.pos_in_doc = pos;
+        u.pos_in_section = in_section;
+        pos += 1;
+        in_section += 1;
+    }
+}
+
+/// Closed sentences needed before unclosed ones are dropped: below this a short
+/// notice made of bullet labels would lose most of its content.
+const MIN_CLOSED_UNITS: usize = 12;
 
 /// Whether the text holds a range of numbers written with a dash, "10 – 42" or
 /// "10-42", as contents pages and indexes do.
@@ -323,6 +391,10 @@ mod tests {
         assert!(!is_statement("1,234 5,678 9,012 3,456 7,890 HK$ m", 3));
         assert!(!is_statement("見附件。", 2));
         assert!(!is_statement(
+            "近年招聘之政務主任人數如下：",
+            4
+        ));
+        assert!(!is_statement(
             "Steadfastly Implement One Country Two Systems and Strengthen Governance 10 – 42",
             8
         ));
@@ -352,6 +424,30 @@ mod tests {
         assert!(is_overview_heading("背景"));
         assert!(!is_overview_heading("Housing supply"));
         assert!(!is_overview_heading("醫療"));
+    }
+
+    #[test]
+    fn headings_run_together_are_not_prose() {
+        assert!(is_title_like(
+            "Accelerate the Development of the Northern Metropolis 43."
+        ));
+        assert!(is_title_like(
+            "Deepen Reforms and Committed to People’s Livelihood 1."
+        ));
+        assert!(!is_title_like(
+            "The Culture, Sports and Tourism Bureau (CSTB) published the Blueprint for \
+             Arts and Culture last year, setting out clear directions for policy."
+        ));
+        assert!(!is_title_like("政府會在明年檢討有關津貼。"));
+    }
+
+    #[test]
+    fn closure_follows_prose_punctuation() {
+        assert!(is_closed("政府會檢討津貼。"));
+        assert!(is_closed("He said \"yes.\""));
+        assert!(is_closed("（見附件）；"));
+        assert!(!is_closed("1. Deepen Reforms and People's Livelihood"));
+        assert!(!is_closed("費用如下："));
     }
 
     #[test]

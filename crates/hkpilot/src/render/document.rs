@@ -27,7 +27,7 @@ pub fn markdown(file: &Path, doc: &Document) -> String {
     if !doc.issues.is_empty() {
         out.push('\n');
     }
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
         match &block.kind {
             BlockKind::Heading { level } => {
                 let hashes = "#".repeat((*level).clamp(1, 6) as usize);
@@ -42,14 +42,14 @@ pub fn markdown(file: &Path, doc: &Document) -> String {
                 marker,
             } => {
                 let indent = "  ".repeat(*level as usize);
-                let bullet = match (ordered, marker) {
-                    (_, Some(m)) => m.clone(),
-                    (true, None) => "1.".to_string(),
-                    (false, None) => "-".to_string(),
-                };
-                // Keep the original marker ("(a)", "一、") visible but as a list item.
-                let bullet = if bullet == "-" { bullet } else { format!("- {bullet}") };
-                let _ = writeln!(out, "{indent}{bullet} {}\n", block.text);
+                let bullet = list_bullet(*ordered, marker.as_deref());
+                // Items of one list stay together; a blank line ends the list.
+                let next_is_item = matches!(
+                    doc.blocks.get(i + 1).map(|b| &b.kind),
+                    Some(BlockKind::ListItem { .. })
+                );
+                let end = if next_is_item { "" } else { "\n" };
+                let _ = writeln!(out, "{indent}{bullet} {}{end}", block.text);
             }
             BlockKind::Table { rows } => {
                 let width = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -71,6 +71,22 @@ pub fn markdown(file: &Path, doc: &Document) -> String {
     out
 }
 
+/// The Markdown bullet for a list item. Plain bullets ("•", "●", "-") become "-";
+/// arabic-numbered items keep their number; other markers ("(a)", "一、", "(iv)") stay
+/// visible after a "-" so that the officer sees the numbering the source used.
+fn list_bullet(ordered: bool, marker: Option<&str>) -> String {
+    const PLAIN: &[&str] = &["•", "●", "○", "▪", "■", "◆", "‧", "·", "-", "*", "+", "–"];
+    match marker.map(str::trim) {
+        None | Some("") if ordered => "1.".to_string(),
+        None | Some("") => "-".to_string(),
+        Some(m) if PLAIN.contains(&m) => "-".to_string(),
+        Some(m) if m.ends_with('.') && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit()) => {
+            m.to_string()
+        }
+        Some(m) => format!("- {m}"),
+    }
+}
+
 pub fn text(doc: &Document) -> String {
     let mut out = String::with_capacity(doc.text.len() + 1);
     out.push_str(&doc.text);
@@ -85,5 +101,20 @@ fn languages(doc: &Document) -> String {
         format!("{primary} (mixed English/Chinese)")
     } else {
         primary.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_bullet;
+
+    #[test]
+    fn bullets_keep_numbering_but_not_glyphs() {
+        assert_eq!(list_bullet(false, Some("•")), "-");
+        assert_eq!(list_bullet(false, None), "-");
+        assert_eq!(list_bullet(true, None), "1.");
+        assert_eq!(list_bullet(true, Some("12.")), "12.");
+        assert_eq!(list_bullet(true, Some("(a)")), "- (a)");
+        assert_eq!(list_bullet(true, Some("一、")), "- 一、");
     }
 }
