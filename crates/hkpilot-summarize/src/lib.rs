@@ -26,7 +26,9 @@ pub use error::SummarizeError;
 pub use length::Length;
 pub use rank::Weights;
 
-use hkpilot_core::{Citation, Document, Lang, Span, Summary, SummaryMethod, SummarySentence};
+use hkpilot_core::{
+    BlockKind, Citation, Document, Lang, Span, Summary, SummaryMethod, SummarySentence,
+};
 use hkpilot_text::{convert::convert, script::detect_lang, script::is_han};
 
 /// Name recorded in [`SummaryMethod::Extractive`].
@@ -59,7 +61,12 @@ pub fn summarize_extractive(
         return Err(SummarizeError::NoDocuments);
     }
     opts.length.validate()?;
-    let collected = sentences::collect(docs, opts.include_tables);
+    let mut collected = sentences::collect(docs, opts.include_tables);
+    if collected.units.is_empty() && !opts.include_tables && collected.table_blocks > 0 {
+        // A reply made only of tables (common in answers to LegCo questions) still
+        // deserves a summary: its rows are its content.
+        collected = sentences::collect(docs, true);
+    }
     if collected.units.is_empty() {
         return Err(nothing_to_summarise(&collected));
     }
@@ -135,9 +142,16 @@ fn cite(
     };
     let start = unit.start + choice.skip;
     let end = start + quote.chars().count();
+    // A table row reads better without its empty cells; the quote keeps them so that
+    // it stays the exact source text.
+    let shown = if matches!(doc.blocks[unit.block].kind, BlockKind::Table { .. }) {
+        std::borrow::Cow::Owned(without_empty_cells(quote))
+    } else {
+        std::borrow::Cow::Borrowed(quote)
+    };
     let mut text = match lang {
-        Some(l) if l.is_chinese() && quote.chars().any(is_han) => convert(quote, l),
-        _ => quote.to_string(),
+        Some(l) if l.is_chinese() && shown.chars().any(is_han) => convert(&shown, l),
+        _ => shown.into_owned(),
     };
     if clipped {
         text.push('…');
@@ -156,6 +170,15 @@ fn cite(
             section: collected.section_heading[unit.section].map(str::to_string),
         }],
     }
+}
+
+/// A rendered table row ("a | b |  | 3") with its blank cells left out ("a | b | 3").
+fn without_empty_cells(row: &str) -> String {
+    row.split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Characters of the summary as [`Summary::text`] joins it (an upper bound: one

@@ -247,7 +247,14 @@ fn is_statement(text: &str, n_terms: usize) -> bool {
         return false;
     }
     let closed = is_closed(text);
-    if is_title_like(text) {
+    // Headings glued to their page number ("… Northern Metropolis 43.") are contents
+    // lines; title case alone is not enough, reports name many bodies in capitals.
+    if is_title_like(text)
+        && text
+            .trim_end()
+            .trim_end_matches('.')
+            .ends_with(|c: char| c.is_ascii_digit())
+    {
         return false;
     }
     // A contents line ends in its page number or has page ranges ("… 10 – 42").
@@ -390,10 +397,7 @@ mod tests {
         assert!(!is_statement("Table 3.", 1));
         assert!(!is_statement("1,234 5,678 9,012 3,456 7,890 HK$ m", 3));
         assert!(!is_statement("見附件。", 2));
-        assert!(!is_statement(
-            "近年招聘之政務主任人數如下：",
-            4
-        ));
+        assert!(!is_statement("近年招聘之政務主任人數如下：", 4));
         assert!(!is_statement(
             "Steadfastly Implement One Country Two Systems and Strengthen Governance 10 – 42",
             8

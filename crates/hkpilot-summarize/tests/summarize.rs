@@ -315,14 +315,14 @@ fn empty_input_is_a_clear_error() {
 }
 
 #[test]
-fn tables_and_figures_alone_are_reported_or_opted_into() {
+fn tables_alone_are_summarised_from_their_rows() {
     let mut b = DocumentBuilder::new();
     b.push(BlockKind::Heading { level: 1 }, "Annex A 附件甲");
     b.push_table(vec![
         vec!["Item 項目".into(), "2024".into(), "2025".into()],
         vec![
             "Overtime allowance paid to staff in all grades".into(),
-            "1,200".into(),
+            "".into(),
             "1,350".into(),
         ],
         vec![
@@ -333,19 +333,29 @@ fn tables_and_figures_alone_are_reported_or_opted_into() {
     ]);
     b.push(BlockKind::Paragraph, "1,200 1,350 980 1,010");
     let doc = b.finish(false, meta("tables"));
-    let err = summarize_extractive(&[&doc], &opts(Length::Standard)).unwrap_err();
+    // Without prose, the rows are the content, whether or not tables were asked for.
+    for include_tables in [false, true] {
+        let o = ExtractiveOptions {
+            include_tables,
+            ..opts(Length::Standard)
+        };
+        let s = summarize_extractive(&[&doc], &o).unwrap();
+        check_citations(&[&doc], &s);
+        assert!(!s.sentences.is_empty());
+        assert!(s
+            .sentences
+            .iter()
+            .all(|x| x.citations[0].quote.contains('|')));
+        // Shown without the blank cells that pad the rows.
+        assert!(s.sentences.iter().all(|x| !x.text.contains("|  |")), "{s:?}");
+    }
+
+    // Figures alone, with no table and no words, are reported, not summarised.
+    let mut b = DocumentBuilder::new();
+    b.push(BlockKind::Paragraph, "1,200 1,350 980 1,010");
+    let figures = b.finish(false, meta("figures"));
+    let err = summarize_extractive(&[&figures], &opts(Length::Standard)).unwrap_err();
     assert_eq!(err.code(), "no_sentences");
-    assert!(err.to_string().contains("table"), "{err}");
-    let o = ExtractiveOptions {
-        include_tables: true,
-        ..opts(Length::Standard)
-    };
-    let s = summarize_extractive(&[&doc], &o).unwrap();
-    check_citations(&[&doc], &s);
-    assert!(s
-        .sentences
-        .iter()
-        .all(|x| x.citations[0].quote.contains('|')));
 }
 
 #[test]

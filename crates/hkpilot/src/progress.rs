@@ -17,3 +17,42 @@ pub fn files_bar(total: usize, verb: &str) -> ProgressBar {
     bar.set_prefix(verb.to_string());
     bar
 }
+
+/// Pages read of one long document. Hidden until a document turns out to be long
+/// enough for the wait to be felt, so short files print nothing extra.
+#[derive(Debug)]
+pub struct PagesBar {
+    bar: ProgressBar,
+    shown: std::cell::Cell<bool>,
+}
+
+/// Documents with fewer pages than this are read too fast to need a bar.
+const PAGES_WORTH_A_BAR: u32 = 50;
+
+impl PagesBar {
+    pub fn new() -> Self {
+        let bar = ProgressBar::hidden();
+        bar.set_style(
+            ProgressStyle::with_template("  pages [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        Self {
+            bar,
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn update(&self, done: u32, total: u32) {
+        if total >= PAGES_WORTH_A_BAR && !self.shown.replace(true) {
+            // Draws only on a terminal: indicatif hides stderr bars when piped.
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(u64::from(total));
+        self.bar.set_position(u64::from(done));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -63,10 +63,28 @@ fn heading_level(l: &Line, text: &str, st: &FontStats) -> Option<u8> {
             .unwrap_or(0);
         return Some((rank as u8 + 1).min(3));
     }
-    if l.bold && n <= 80 && text.chars().any(|c| c.is_alphanumeric()) {
+    if l.bold && n <= 80 && text.chars().any(|c| c.is_alphanumeric()) && reads_as_title(text) {
         return Some((st.heading_sizes.len() as u8 + 1).min(4));
     }
     None
+}
+
+/// Whether a bold line of body size reads as a title rather than emphasised prose
+/// (instructions set in bold, a sentence's bold tail): titles start with a capital,
+/// a digit or a Han character, and hold no sentence end other than a leading number
+/// ("1. Purpose", "GENERAL", "三、安排" pass; "to you." and "Stop. Put down" do not).
+fn reads_as_title(text: &str) -> bool {
+    // Skip a leading enumeration such as "1." or "(a)" or "IV." before looking for
+    // sentence ends.
+    let body = match text.split_once(' ') {
+        Some((head, rest)) if head.chars().count() <= 5 && head.ends_with(['.', ')']) => rest,
+        _ => text,
+    };
+    let starts_lower = body
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_lowercase);
+    !starts_lower && !body.trim_end().ends_with('.') && !body.contains(". ")
 }
 
 pub(crate) fn blocks(lines: &[Line], tables: &[Table], st: &FontStats) -> Vec<PageBlock> {
@@ -152,4 +170,20 @@ pub(crate) fn blocks(lines: &[Line], tables: &[Table], st: &FontStats) -> Vec<Pa
 
 fn w_size(w: &[Line]) -> f32 {
     w[0].size.max(w[1].size)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bold_prose_is_not_a_title() {
+        assert!(super::reads_as_title("GENERAL"));
+        assert!(super::reads_as_title("1. Purpose of this circular"));
+        assert!(super::reads_as_title("三、安排"));
+        assert!(super::reads_as_title("(a) Eligibility"));
+        assert!(!super::reads_as_title("to you."));
+        assert!(!super::reads_as_title("assigned to you."));
+        assert!(!super::reads_as_title(
+            "Officer Recruitment Examination. This examination centre is (English"
+        ));
+    }
 }

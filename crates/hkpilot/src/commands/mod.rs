@@ -63,7 +63,7 @@ impl FileFailure {
 }
 
 /// Reads every file, reporting failures and keeping going. Progress is shown on
-/// stderr when there are several files.
+/// stderr when there are several files, and per page for long PDFs.
 fn ingest_all(files: &[PathBuf], settings: &Settings) -> (Vec<(PathBuf, Document)>, Vec<FileFailure>) {
     let opts = settings.ingest_options();
     let bar = crate::progress::files_bar(files.len(), "reading");
@@ -71,7 +71,12 @@ fn ingest_all(files: &[PathBuf], settings: &Settings) -> (Vec<(PathBuf, Document
     let mut failures = Vec::new();
     for path in files {
         bar.set_message(path.display().to_string());
-        match hkpilot_ingest::ingest_path(path, &opts) {
+        let pages = crate::progress::PagesBar::new();
+        let result = hkpilot_ingest::ingest_path_with_progress(path, &opts, &mut |p| {
+            pages.update(p.pages_done, p.pages_total)
+        });
+        pages.finish();
+        match result {
             Ok(doc) => {
                 for issue in &doc.issues {
                     let page = issue.page.map(|p| format!(" page {p}:")).unwrap_or_default();

@@ -1,0 +1,74 @@
+//! HKPilot's HTTP edge: the OpenAI-compatible API under `/v1/`, plus `/healthz`,
+//! `/readyz` and `/metrics`. HTTP and JSON wire shapes appear nowhere below this crate;
+//! handlers talk to models only through `dyn LlmBackend`.
+//!
+//! The binary builds a [`Backends`] registry and an [`HttpConfig`], makes an
+//! [`AppState`], and calls [`serve`] (or mounts [`router`] in tests).
+
+mod auth;
+mod backends;
+mod body;
+mod config;
+mod error;
+mod handlers;
+mod metrics;
+mod sse;
+mod state;
+mod wire;
+
+use std::future::Future;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+
+pub use backends::Backends;
+pub use config::{requires_keys, HttpConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT};
+pub use error::{ErrorBody, ErrorDetail, HttpError};
+pub use state::AppState;
+
+use handlers::{chat, completions, embeddings, models, probes};
+
+/// The whole application. Keys are required (when configured) on `/v1/*` and
+/// `/metrics`; the probes stay open for orchestrators.
+pub fn router(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/v1/models", get(models::list))
+        .route("/v1/models/{model}", get(models::get))
+        .route("/v1/chat/completions", post(chat::chat_completions))
+        .route("/v1/completions", post(completions::completions))
+        .route("/v1/embeddings", post(embeddings::embeddings))
+        .route("/metrics", get(probes::metrics))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ));
+    Router::new()
+        .route("/healthz", get(probes::healthz))
+        .route("/readyz", get(probes::readyz))
+        .merge(protected)
+        .fallback(probes::not_found)
+        .method_not_allowed_fallback(probes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.max_body_bytes()))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then stops accepting and waits for open
+/// requests (streams included) to finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Stream chunks are small writes: without TCP_NODELAY, Nagle's algorithm and
+    // delayed ACKs can hold each one back for tens of milliseconds.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,17 @@
+//! Integration tests of the HTTP API over real llama.cpp engines (generated tiny GGUF
+//! models, SmolLM2 when installed) with a real HTTP client, plus the official OpenAI
+//! Python client driving the server. The modules live in tests/http/ (a crate root's
+//! modules would otherwise be looked for beside it, where cargo would take each file
+//! for a test binary of its own).
+
+#[path = "http/common.rs"]
+mod common;
+
+#[path = "http/api.rs"]
+mod api;
+#[path = "http/errors.rs"]
+mod errors;
+#[path = "http/load.rs"]
+mod load;
+#[path = "http/openai_python.rs"]
+mod openai_python;
