@@ -5,6 +5,7 @@
 mod common;
 mod models {
     mod gguf;
+    #[cfg(feature = "pull")]
     mod pull;
     mod store;
 }

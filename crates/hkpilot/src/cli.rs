@@ -3,6 +3,7 @@
 //! wins over the file.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -30,6 +31,22 @@ pub struct Cli {
     #[arg(long, env = "HKPILOT_MAX_PAGES", global = true, value_name = "N")]
     pub max_pages: Option<u32>,
 
+    /// Where GGUF models are kept (default: <data-dir>/models, plus ./.models where
+    /// the project's setup installs the default model).
+    #[arg(long, env = "HKPILOT_MODEL_DIR", global = true, value_name = "DIR")]
+    pub models_dir: Option<PathBuf>,
+
+    /// The model to use: a name from `hkpilot model list` or a path to a GGUF file.
+    /// `serve` takes several, comma-separated; the first is the default.
+    #[arg(
+        long,
+        env = "HKPILOT_MODEL",
+        global = true,
+        value_name = "MODEL",
+        value_delimiter = ','
+    )]
+    pub model: Vec<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,6 +57,10 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Summarise documents, every sentence cited to its place in the source.
     Summarize(SummarizeArgs),
+    /// Serve the OpenAI-compatible API (/v1/...) over the configured models.
+    Serve(ServeArgs),
+    /// Manage GGUF models: list, pull, info, rm.
+    Model(ModelArgs),
 }
 
 /// How results are printed.
@@ -87,4 +108,80 @@ pub struct SummarizeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default; any other address needs API keys
+    /// (HKPILOT_API_KEYS).
+    #[arg(long, env = "HKPILOT_BIND", value_name = "ADDR")]
+    pub bind: Option<IpAddr>,
+
+    /// Port to listen on (0 picks a free one and prints it).
+    #[arg(long, env = "HKPILOT_PORT", value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// KV cache cells per model, shared by all requests in flight.
+    #[arg(long, env = "HKPILOT_CTX_SIZE", value_name = "TOKENS")]
+    pub ctx_size: Option<u32>,
+
+    /// Inference threads per model (default: physical cores).
+    #[arg(long, env = "HKPILOT_THREADS", value_name = "N")]
+    pub threads: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    #[command(subcommand)]
+    pub action: ModelAction,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT", global = true)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// The installed models, with architecture, size, quantisation and context length.
+    List,
+    /// Download a GGUF model by URL, `owner/repo:file.gguf` or `hf://owner/repo/file.gguf`
+    /// (resumable, checked, installed only when complete).
+    Pull(PullArgs),
+    /// Everything the GGUF header says about a model (no weights are loaded).
+    Info {
+        /// Model names or paths.
+        #[arg(required = true, value_name = "MODEL")]
+        models: Vec<String>,
+    },
+    /// Delete installed models. The default model needs --force.
+    Rm {
+        /// Model names or paths.
+        #[arg(required = true, value_name = "MODEL")]
+        models: Vec<String>,
+        /// Also delete the default model.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// URL or Hugging Face reference of the GGUF file.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Expected SHA-256 of the file (hex); a mismatch deletes the download.
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<String>,
+    /// File name to install under (default: the source's file name).
+    #[arg(long = "file", value_name = "NAME.gguf")]
+    pub file_name: Option<String>,
+    /// Download again even when the model is installed.
+    #[arg(long)]
+    pub force: bool,
+    /// Base URL of the model hub (for mirrors).
+    #[arg(long, env = "HKPILOT_HF_ENDPOINT", value_name = "URL")]
+    pub hf_endpoint: Option<String>,
+    /// Token for gated hub repositories (sent to the hub only).
+    #[arg(long, env = "HKPILOT_HF_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub hf_token: Option<String>,
 }

@@ -2,11 +2,12 @@
 //! the `HKPILOT_*` environment and the flags (in that order of precedence, lowest
 //! first), and validated before any work starts.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ModelAction, ModelArgs};
 use crate::error::CliError;
 use hkpilot_core::Lang;
 use hkpilot_summarize::Length;
 use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
 /// What may appear in the config file. Every key is optional.
@@ -14,10 +15,40 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
+    pub models_dir: Option<PathBuf>,
+    /// Model names or GGUF paths; the first is the default.
+    #[serde(default)]
+    pub model: Vec<String>,
     #[serde(default)]
     pub ingest: IngestFileConfig,
     #[serde(default)]
     pub summarize: SummarizeFileConfig,
+    #[serde(default)]
+    pub server: ServerFileConfig,
+    #[serde(default)]
+    pub models: ModelsFileConfig,
+    /// Remote OpenAI-compatible servers, served beside the local models by name.
+    #[serde(default)]
+    pub remote: Vec<hkpilot_llm_openai::OpenAiConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerFileConfig {
+    pub bind: Option<IpAddr>,
+    pub port: Option<u16>,
+    /// Accepted API keys; `HKPILOT_API_KEYS` replaces them when set.
+    #[serde(default)]
+    pub api_keys: Vec<String>,
+    pub max_body_bytes: Option<usize>,
+    pub ctx_size: Option<u32>,
+    pub threads: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsFileConfig {
+    pub hf_endpoint: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,10 +69,28 @@ pub struct SummarizeFileConfig {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
+    /// Configured models directory; None = `<data_dir>/models` plus `./.models`.
+    pub models_dir: Option<PathBuf>,
+    /// Model names or paths, the default first.
+    pub models: Vec<String>,
+    pub server: ServerSettings,
+    pub hf_endpoint: Option<String>,
     pub max_file_bytes: u64,
     pub max_pages: u32,
     pub summary_length: Length,
     pub summary_lang: Option<Lang>,
+}
+
+/// How `hkpilot serve` listens and what it serves besides the local models.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub api_keys: Vec<String>,
+    pub max_body_bytes: usize,
+    pub ctx_size: Option<u32>,
+    pub threads: Option<u32>,
+    pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
 }
 
 /// Default limit on input size: large enough for a 1,000-page scanned report.
@@ -56,7 +105,7 @@ impl Settings {
         };
         let (length_flag, lang_flag) = match &cli.command {
             Command::Summarize(a) => (a.length.clone(), a.lang.clone()),
-            Command::Ingest(_) => (None, None),
+            Command::Ingest(_) | Command::Serve(_) | Command::Model(_) => (None, None),
         };
         let length_text = length_flag
             .or(file.summarize.length)
@@ -88,8 +137,31 @@ impl Settings {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(default_data_dir);
+        let server = server_settings(cli, &file.server, file.remote)?;
+        let hf_endpoint = match &cli.command {
+            Command::Model(ModelArgs {
+                action: ModelAction::Pull(p),
+                ..
+            }) => p.hf_endpoint.clone(),
+            _ => None,
+        }
+        .or(file.models.hf_endpoint);
+        let models = if cli.model.is_empty() {
+            file.model
+        } else {
+            cli.model.clone()
+        };
+        let models: Vec<String> = models
+            .into_iter()
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
         Ok(Settings {
             data_dir,
+            models_dir: cli.models_dir.clone().or(file.models_dir),
+            models,
+            server,
+            hf_endpoint,
             max_file_bytes,
             max_pages,
             summary_length,
@@ -104,6 +176,49 @@ impl Settings {
             ..Default::default()
         }
     }
+}
+
+/// Server settings: flags (and their `HKPILOT_*` variables) over the `[server]` table.
+/// API keys come from `HKPILOT_API_KEYS` (comma-separated) or the file, never a flag,
+/// so that they stay out of process listings and shell history.
+fn server_settings(
+    cli: &Cli,
+    file: &ServerFileConfig,
+    remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
+) -> Result<ServerSettings, CliError> {
+    let args = match &cli.command {
+        Command::Serve(a) => Some(a),
+        _ => None,
+    };
+    let api_keys = match std::env::var("HKPILOT_API_KEYS") {
+        Ok(v) => v.split(',').map(|k| k.trim().to_string()).collect(),
+        Err(_) => file.api_keys.clone(),
+    };
+    let api_keys: Vec<String> = api_keys.into_iter().filter(|k| !k.is_empty()).collect();
+    let max_body_bytes = file
+        .max_body_bytes
+        .unwrap_or(hkpilot_http::DEFAULT_MAX_BODY_BYTES);
+    if max_body_bytes == 0 {
+        return Err(CliError::usage(
+            "invalid_config",
+            "server.max_body_bytes must be greater than zero",
+        ));
+    }
+    Ok(ServerSettings {
+        bind: args
+            .and_then(|a| a.bind)
+            .or(file.bind)
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        port: args
+            .and_then(|a| a.port)
+            .or(file.port)
+            .unwrap_or(hkpilot_http::DEFAULT_PORT),
+        api_keys,
+        max_body_bytes,
+        ctx_size: args.and_then(|a| a.ctx_size).or(file.ctx_size),
+        threads: args.and_then(|a| a.threads).or(file.threads),
+        remotes,
+    })
 }
 
 fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {

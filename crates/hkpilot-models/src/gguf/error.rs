@@ -35,8 +35,8 @@ impl GgufError {
 
 /// Says what a file that lacks the GGUF magic looks like instead, for the message.
 pub(crate) fn describe_non_gguf(prefix: &[u8]) -> String {
-    if prefix.is_empty() {
-        return "is empty".into();
+    if prefix.len() < 4 {
+        return format!("is too short to be a model ({} bytes)", prefix.len());
     }
     let text = String::from_utf8_lossy(prefix).to_ascii_lowercase();
     let trimmed = text.trim_start();

@@ -1,12 +1,14 @@
 //! Shared harness: tiny real GGUF models written with the crate's own writer, a
 //! scratch models directory per test, and where the real default model lives.
 
+#[cfg(feature = "pull")]
 pub mod server;
 
 use std::path::{Path, PathBuf};
 
 use hkpilot_models::testing::{GgufWriter, MetaValue};
 use hkpilot_models::{ModelStore, DEFAULT_MODEL_FILE};
+#[cfg(feature = "pull")]
 use sha2::{Digest, Sha256};
 
 pub const TINY_CONTEXT: u32 = 2048;
@@ -64,6 +66,7 @@ pub fn write_tiny(dir: &Path, file: &str) -> PathBuf {
     path
 }
 
+#[cfg(feature = "pull")]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -88,8 +91,8 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// The real default model when installed (scripts/fetch-default-model.sh), looked for
-/// where the engine tests and the setup script put it.
+/// The real default model (installed by scripts/setup.sh), looked for where the
+/// engine tests and the setup script put it.
 pub fn smollm2_path() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("HKPILOT_TEST_MODEL").map(PathBuf::from),
@@ -103,7 +106,7 @@ pub fn smollm2_path() -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|p| p.is_file())
 }
 
-/// The real tiny Llama model from the shared evaluation data, when present.
+/// The real tiny Llama model from the shared evaluation data.
 pub fn stories260k_path() -> Option<PathBuf> {
     let p =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/models/stories260K.gguf");

@@ -2,9 +2,11 @@
 //! the others, prints results in the requested format, and returns a [`Status`].
 
 mod ingest;
+mod model;
+mod serve;
 mod summarize;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ModelAction};
 use crate::config::Settings;
 use crate::error::{exit_code_for, CliError, Kind};
 use hkpilot_core::Document;
@@ -16,7 +18,79 @@ pub fn run(cli: &Cli, settings: &Settings) -> Result<Status, CliError> {
     match &cli.command {
         Command::Ingest(args) => ingest::run(args, settings),
         Command::Summarize(args) => summarize::run(args, settings),
+        Command::Serve(_) => serve::run(&serve_options(settings)?),
+        Command::Model(args) => {
+            let store = model_store(settings);
+            match &args.action {
+                ModelAction::List => model::list(&store, args.format),
+                ModelAction::Info { models } => model::info(&store, models, args.format),
+                ModelAction::Rm { models, force } => {
+                    model::rm(&store, models, *force, args.format)
+                }
+                ModelAction::Pull(p) => {
+                    let req = hkpilot_models::PullRequest {
+                        source: p.source.clone(),
+                        sha256: p.sha256.clone(),
+                        file_name: p.file_name.clone(),
+                        force: p.force,
+                    };
+                    let mut opts = hkpilot_models::PullOptions {
+                        hf_token: p.hf_token.clone(),
+                        ..Default::default()
+                    };
+                    if let Some(endpoint) = &settings.hf_endpoint {
+                        opts.hf_endpoint = endpoint.clone();
+                    }
+                    model::pull(&store, &req, &opts, args.format)
+                }
+            }
+        }
     }
+}
+
+/// The model store named by the settings; the first configured model is the default
+/// (protected from `rm`).
+fn model_store(settings: &Settings) -> hkpilot_models::ModelStore {
+    model::store(
+        settings.models_dir.clone(),
+        &settings.data_dir,
+        settings.models.first().map(String::as_str),
+    )
+}
+
+/// What `serve` loads: every configured model that is not a remote backend's name,
+/// resolved to its file; with none configured, the default model that setup installs.
+fn serve_options(settings: &Settings) -> Result<serve::ServeOptions, CliError> {
+    let store = model_store(settings);
+    let server = &settings.server;
+    let is_remote = |m: &str| server.remotes.iter().any(|r| r.name == m);
+    let mut models = Vec::new();
+    for name in settings.models.iter().filter(|m| !is_remote(m)) {
+        models.push(store.find(name)?);
+    }
+    if models.is_empty() && server.remotes.is_empty() {
+        let default = store.find(hkpilot_models::DEFAULT_MODEL_FILE).map_err(|_| {
+            CliError::usage(
+                "model_not_found",
+                format!(
+                    "no model configured (--model / HKPILOT_MODEL) and the default model \
+                     {} is not installed in {}: run scripts/setup.sh, or `hkpilot model pull`",
+                    hkpilot_models::DEFAULT_MODEL_FILE,
+                    store.dir().display()
+                ),
+            )
+        })?;
+        models.push(default);
+    }
+    Ok(serve::ServeOptions {
+        bind: server.bind,
+        port: server.port,
+        models,
+        api_keys: server.api_keys.clone(),
+        max_body_bytes: server.max_body_bytes,
+        n_ctx: server.ctx_size,
+        threads: server.threads,
+    })
 }
 
 /// How a command ended when it did not fail as a whole.

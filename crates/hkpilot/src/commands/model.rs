@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use hkpilot_models::{
-    Listing, ModelDetails, ModelEntry, ModelError, ModelStore, PullEvent, PullOptions,
-    PullRequest, Pulled, Removed,
+    Listing, ModelDetails, ModelEntry, ModelError, ModelStore, PullEvent, PullOptions, PullRequest,
+    Pulled, Removed,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -32,7 +32,11 @@ impl From<ModelError> for CliError {
 /// The store the commands work on: `models_dir` (`--models-dir`, `HKPILOT_MODEL_DIR`,
 /// config `models_dir`) if set, else `<data_dir>/models` plus `./.models` when present;
 /// `default_model` (`--model`, `HKPILOT_MODEL`) is protected from `rm`.
-pub fn store(models_dir: Option<PathBuf>, data_dir: &Path, default_model: Option<&str>) -> ModelStore {
+pub fn store(
+    models_dir: Option<PathBuf>,
+    data_dir: &Path,
+    default_model: Option<&str>,
+) -> ModelStore {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let store = ModelStore::discover(models_dir, data_dir, &cwd);
     match default_model {
@@ -76,25 +80,54 @@ fn list_markdown(store: &ModelStore, listing: &Listing) -> String {
         let _ = writeln!(out, "|---|---:|---|---:|---|---:|---|---|");
         for m in &listing.models {
             let c = columns(m);
-            let name = if m.is_default { format!("**{}** (default)", m.name) } else { m.name.clone() };
-            let sha = m.sha256.as_deref().map(|s| format!("`{}…`", &s[..s.len().min(12)])).unwrap_or_default();
-            let _ = writeln!(out, "| {name} | {} | {} | {} | {} | {} | {} | {sha} |", c[0], c[1], c[2], c[3], c[4], c[5]);
+            let name = if m.is_default {
+                format!("**{}** (default)", m.name)
+            } else {
+                m.name.clone()
+            };
+            let sha = m
+                .sha256
+                .as_deref()
+                .map(|s| format!("`{}…`", &s[..s.len().min(12)]))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {} | {} | {} | {} | {sha} |",
+                c[0], c[1], c[2], c[3], c[4], c[5]
+            );
         }
         for m in listing.models.iter().filter(|m| m.error.is_some()) {
-            let e = m.error.as_ref().map(|e| e.message.as_str()).unwrap_or_default();
+            let e = m
+                .error
+                .as_ref()
+                .map(|e| e.message.as_str())
+                .unwrap_or_default();
             let _ = writeln!(out, "\n> ⚠ {}: {e}", m.name);
         }
     }
     for p in &listing.partial_downloads {
-        let _ = writeln!(out, "\n> ⏸ interrupted download `{}` ({}): pull again to resume", p.file.display(), human_bytes(p.bytes));
+        let _ = writeln!(
+            out,
+            "\n> ⏸ interrupted download `{}` ({}): pull again to resume",
+            p.file.display(),
+            human_bytes(p.bytes)
+        );
     }
     out
 }
 
 fn list_text(listing: &Listing) -> String {
-    let mut rows = vec![["NAME", "SIZE", "ARCH", "PARAMS", "QUANT", "CONTEXT", "CHAT"].map(String::from).to_vec()];
+    let mut rows = vec![
+        ["NAME", "SIZE", "ARCH", "PARAMS", "QUANT", "CONTEXT", "CHAT"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for m in &listing.models {
-        let mut row = vec![if m.is_default { format!("{} *", m.name) } else { m.name.clone() }];
+        let mut row = vec![if m.is_default {
+            format!("{} *", m.name)
+        } else {
+            m.name.clone()
+        }];
         row.extend(columns(m));
         rows.push(row);
     }
@@ -103,7 +136,11 @@ fn list_text(listing: &Listing) -> String {
         .collect();
     let mut out = String::new();
     for r in &rows {
-        let cells: Vec<String> = r.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
     }
     for m in &listing.models {
@@ -112,7 +149,12 @@ fn list_text(listing: &Listing) -> String {
         }
     }
     for p in &listing.partial_downloads {
-        let _ = writeln!(out, "interrupted: {} ({} bytes); pull again to resume", p.file.display(), p.bytes);
+        let _ = writeln!(
+            out,
+            "interrupted: {} ({} bytes); pull again to resume",
+            p.file.display(),
+            p.bytes
+        );
     }
     out
 }
@@ -123,11 +165,24 @@ fn columns(m: &ModelEntry) -> Vec<String> {
     let s = m.summary.as_ref();
     vec![
         human_bytes(m.size),
-        s.and_then(|s| s.architecture.clone()).unwrap_or_else(|| if m.error.is_some() { "unreadable".into() } else { dash() }),
+        s.and_then(|s| s.architecture.clone()).unwrap_or_else(|| {
+            if m.error.is_some() {
+                "unreadable".into()
+            } else {
+                dash()
+            }
+        }),
         s.and_then(|s| s.parameters).map_or_else(dash, human_count),
         s.and_then(|s| s.quantization.clone()).unwrap_or_else(dash),
-        s.and_then(|s| s.context_length).map_or_else(dash, |c| c.to_string()),
-        s.map_or_else(dash, |s| if s.has_chat_template { "yes".into() } else { "no".into() }),
+        s.and_then(|s| s.context_length)
+            .map_or_else(dash, |c| c.to_string()),
+        s.map_or_else(dash, |s| {
+            if s.has_chat_template {
+                "yes".into()
+            } else {
+                "no".into()
+            }
+        }),
     ]
 }
 
@@ -139,7 +194,11 @@ struct InfoOutput<'a> {
 
 /// `hkpilot model info NAME|PATH...`: every model's metadata; unreadable ones are
 /// reported and the others still printed.
-pub fn info(store: &ModelStore, models: &[String], format: OutputFormat) -> Result<Status, CliError> {
+pub fn info(
+    store: &ModelStore,
+    models: &[String],
+    format: OutputFormat,
+) -> Result<Status, CliError> {
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for m in models {
@@ -149,7 +208,10 @@ pub fn info(store: &ModelStore, models: &[String], format: OutputFormat) -> Resu
         }
     }
     match format {
-        OutputFormat::Json => print_json(&InfoOutput { models: &found, errors: &failures })?,
+        OutputFormat::Json => print_json(&InfoOutput {
+            models: &found,
+            errors: &failures,
+        })?,
         OutputFormat::Md | OutputFormat::Text => {
             for (i, d) in found.iter().enumerate() {
                 if i > 0 {
@@ -167,23 +229,65 @@ fn info_render(d: &ModelDetails, md: bool) -> String {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let facts: Vec<(&str, String)> = vec![
         ("file", d.file.display().to_string()),
-        ("size", format!("{} ({} bytes)", human_bytes(d.size), d.size)),
-        ("default model", if d.is_default { "yes".into() } else { "no".into() }),
+        (
+            "size",
+            format!("{} ({} bytes)", human_bytes(d.size), d.size),
+        ),
+        (
+            "default model",
+            if d.is_default {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ),
         ("name in file", opt(s.display_name.clone())),
         ("architecture", opt(s.architecture.clone())),
-        ("parameters", opt(s.parameters.map(|p| format!("{} ({p})", human_count(p))))),
+        (
+            "parameters",
+            opt(s.parameters.map(|p| format!("{} ({p})", human_count(p)))),
+        ),
         ("quantization", opt(s.quantization.clone())),
-        ("context length", opt(s.context_length.map(|c| c.to_string()))),
-        ("embedding length", opt(d.embedding_length.map(|c| c.to_string()))),
+        (
+            "context length",
+            opt(s.context_length.map(|c| c.to_string())),
+        ),
+        (
+            "embedding length",
+            opt(d.embedding_length.map(|c| c.to_string())),
+        ),
         ("layers", opt(d.block_count.map(|c| c.to_string()))),
-        ("attention heads (kv)", opt(d.head_count.map(|h| format!("{h} ({})", opt(d.head_count_kv.map(|k| k.to_string())))))),
-        ("vocabulary", opt(d.vocab_size.map(|v| format!("{v} ({})", d.tokenizer.as_deref().unwrap_or("?"))))),
-        ("chat template", if s.has_chat_template { "yes".into() } else { "no (ChatML is used)".into() }),
+        (
+            "attention heads (kv)",
+            opt(d
+                .head_count
+                .map(|h| format!("{h} ({})", opt(d.head_count_kv.map(|k| k.to_string()))))),
+        ),
+        (
+            "vocabulary",
+            opt(d
+                .vocab_size
+                .map(|v| format!("{v} ({})", d.tokenizer.as_deref().unwrap_or("?")))),
+        ),
+        (
+            "chat template",
+            if s.has_chat_template {
+                "yes".into()
+            } else {
+                "no (ChatML is used)".into()
+            },
+        ),
         ("license", opt(d.license.clone())),
         ("GGUF version", d.gguf_version.to_string()),
         ("tensors", d.tensor_count.to_string()),
         ("sha256", opt(d.sidecar.as_ref().map(|c| c.sha256.clone()))),
-        ("source", opt(d.sidecar.as_ref().map(|c| format!("{} (pulled {})", c.source_url, c.pulled_at)))),
+        (
+            "source",
+            opt(d
+                .sidecar
+                .as_ref()
+                .map(|c| format!("{} (pulled {})", c.source_url, c.pulled_at))),
+        ),
     ];
     let mut out = String::new();
     if md {
@@ -191,9 +295,16 @@ fn info_render(d: &ModelDetails, md: bool) -> String {
         for (k, v) in &facts {
             let _ = writeln!(out, "| {k} | {} |", md_cell(v));
         }
-        let _ = writeln!(out, "\n### Tensor types\n\n| type | tensors | parameters |\n|---|---:|---:|");
+        let _ = writeln!(
+            out,
+            "\n### Tensor types\n\n| type | tensors | parameters |\n|---|---:|---:|"
+        );
         for t in &d.tensor_types {
-            let _ = writeln!(out, "| {} | {} | {} |", t.type_name, t.tensors, t.parameters);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                t.type_name, t.tensors, t.parameters
+            );
         }
         let _ = writeln!(out, "\n### Metadata\n\n| key | value |\n|---|---|");
         for m in &d.metadata {
@@ -204,7 +315,11 @@ fn info_render(d: &ModelDetails, md: bool) -> String {
         for (k, v) in &facts {
             let _ = writeln!(out, "  {k}: {v}");
         }
-        let types: Vec<String> = d.tensor_types.iter().map(|t| format!("{} x{}", t.type_name, t.tensors)).collect();
+        let types: Vec<String> = d
+            .tensor_types
+            .iter()
+            .map(|t| format!("{} x{}", t.type_name, t.tensors))
+            .collect();
         let _ = writeln!(out, "  tensor types: {}", types.join(", "));
         let _ = writeln!(out, "  metadata:");
         for m in &d.metadata {
@@ -222,11 +337,20 @@ struct PullOutput<'a> {
 
 /// `hkpilot model pull SOURCE [--sha256 HEX] [--file NAME.gguf] [--force]`, with a
 /// byte progress bar on stderr when it is a terminal.
-pub fn pull(store: &ModelStore, req: &PullRequest, opts: &PullOptions, format: OutputFormat) -> Result<Status, CliError> {
+pub fn pull(
+    store: &ModelStore,
+    req: &PullRequest,
+    opts: &PullOptions,
+    format: OutputFormat,
+) -> Result<Status, CliError> {
     let bar = bytes_bar();
     let b = bar.clone();
     let mut on_event = move |e: &PullEvent| match e {
-        PullEvent::Started { total, resumed_from, .. } => {
+        PullEvent::Started {
+            total,
+            resumed_from,
+            ..
+        } => {
             if let Some(t) = total {
                 b.set_length(*t);
             }
@@ -237,18 +361,32 @@ pub fn pull(store: &ModelStore, req: &PullRequest, opts: &PullOptions, format: O
         }
         PullEvent::Progress { done, .. } => b.set_position(*done),
         PullEvent::Restarted { reason } => b.suspend(|| eprintln!("warning: {reason}")),
-        PullEvent::Retrying { attempt, error } => b.suspend(|| eprintln!("warning: {error} (retry {attempt})")),
+        PullEvent::Retrying { attempt, error } => {
+            b.suspend(|| eprintln!("warning: {error} (retry {attempt})"))
+        }
         PullEvent::Verifying => b.set_message("verifying"),
     };
     let result = hkpilot_models::pull_blocking(store, req, opts, &mut on_event);
     bar.finish_and_clear();
     let pulled = result?;
     match format {
-        OutputFormat::Json => print_json(&PullOutput { pulled: std::slice::from_ref(&pulled), errors: [] })?,
+        OutputFormat::Json => print_json(&PullOutput {
+            pulled: std::slice::from_ref(&pulled),
+            errors: [],
+        })?,
         OutputFormat::Md | OutputFormat::Text => {
-            let verb = if pulled.already_present { "already installed" } else { "pulled" };
+            let verb = if pulled.already_present {
+                "already installed"
+            } else {
+                "pulled"
+            };
             let sha = pulled.sha256.as_deref().unwrap_or("not recorded");
-            println!("{verb}: {} ({}) -> {}\nsha256: {sha}", pulled.name, human_bytes(pulled.size), pulled.file.display());
+            println!(
+                "{verb}: {} ({}) -> {}\nsha256: {sha}",
+                pulled.name,
+                human_bytes(pulled.size),
+                pulled.file.display()
+            );
         }
     }
     Ok(Status::default())
@@ -258,9 +396,11 @@ fn bytes_bar() -> ProgressBar {
     // indicatif draws nothing when stderr is not a terminal, so scripts stay clean.
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("pulling [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "pulling [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar
 }
@@ -272,7 +412,12 @@ struct RmOutput<'a> {
 }
 
 /// `hkpilot model rm NAME|PATH... [--force]`; the default model needs `--force`.
-pub fn rm(store: &ModelStore, models: &[String], force: bool, format: OutputFormat) -> Result<Status, CliError> {
+pub fn rm(
+    store: &ModelStore,
+    models: &[String],
+    force: bool,
+    format: OutputFormat,
+) -> Result<Status, CliError> {
     let mut removed = Vec::new();
     let mut failures = Vec::new();
     for m in models {
@@ -282,7 +427,10 @@ pub fn rm(store: &ModelStore, models: &[String], force: bool, format: OutputForm
         }
     }
     match format {
-        OutputFormat::Json => print_json(&RmOutput { removed: &removed, errors: &failures })?,
+        OutputFormat::Json => print_json(&RmOutput {
+            removed: &removed,
+            errors: &failures,
+        })?,
         OutputFormat::Md | OutputFormat::Text => {
             for r in &removed {
                 println!("removed: {} ({})", r.name, r.file.display());

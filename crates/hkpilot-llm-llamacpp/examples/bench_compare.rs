@@ -1,0 +1,228 @@
+//! The engine's side of the comparison with llama.cpp's `llama-bench` / `llama-server`
+//! recorded in BENCHMARKS.md ("LLM engine"): single-stream prompt processing and
+//! generation at a given depth, and concurrent chat requests read from the prompt sets
+//! that `bench/concurrent_chat.py dump` writes (so both sides see the same prompts).
+//!
+//! cargo build --release -p hkpilot-llm-llamacpp --example bench_compare
+//! bench_compare single MODEL THREADS [PROMPT_TOKENS=512] [GEN_TOKENS=128] [REPS=3]
+//! bench_compare concurrent MODEL THREADS PROMPTS.json distinct|shared N_CTX [MAX_TOKENS=128]
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use hkpilot_llm::{ChatMessage, ChatRequest, GenerationOptions, LlmBackend, StreamEvent};
+use hkpilot_llm_llamacpp::{EngineConfig, LlamaEngine};
+use llama_cpp_2::token::LlamaToken;
+
+const WORDS: &[&str] = &[
+    "government",
+    "policy",
+    "housing",
+    "council",
+    "report",
+    "transport",
+    "budget",
+    "health",
+    "education",
+    "district",
+    "public",
+    "service",
+    "review",
+    "committee",
+    "paper",
+    "legislative",
+];
+
+struct Run {
+    prompt_tokens: usize,
+    generated: usize,
+    ttft_s: f64,
+    total_s: f64,
+}
+
+async fn drain(mut s: hkpilot_llm::TokenStream, start: Instant) -> Run {
+    let mut out = Run {
+        prompt_tokens: 0,
+        generated: 0,
+        ttft_s: 0.0,
+        total_s: 0.0,
+    };
+    let mut ttft = None;
+    while let Some(ev) = s.next().await {
+        match ev.expect("generation") {
+            StreamEvent::Delta { .. } => {
+                ttft.get_or_insert_with(|| start.elapsed().as_secs_f64());
+            }
+            StreamEvent::Done { usage, .. } => {
+                out.prompt_tokens = usage.prompt_tokens;
+                out.generated = usage.completion_tokens;
+            }
+        }
+    }
+    out.total_s = start.elapsed().as_secs_f64();
+    out.ttft_s = ttft.unwrap_or(out.total_s);
+    out
+}
+
+fn opts(max_tokens: u32) -> GenerationOptions {
+    GenerationOptions {
+        max_tokens: Some(max_tokens),
+        ..GenerationOptions::default()
+    }
+}
+
+fn engine(model: &str, threads: u32, n_parallel: u32, n_ctx: u32, prefix: bool) -> Arc<LlamaEngine> {
+    let mut c = EngineConfig::new(model);
+    c.n_ctx = n_ctx;
+    c.n_parallel = n_parallel;
+    c.n_threads = Some(threads);
+    c.prefix_cache = prefix;
+    println!(
+        "engine: n_ctx {} n_batch {} n_parallel {} n_cache_slots {} prefix_cache {} threads {} flash_attention {}",
+        c.n_ctx, c.n_batch, c.n_parallel, c.n_cache_slots, c.prefix_cache, threads, c.flash_attention
+    );
+    Arc::new(LlamaEngine::load(c).expect("load model"))
+}
+
+/// Exactly `n` prompt tokens: filler text tokenised, cut or repeated to length.
+async fn prompt_tokens(e: &LlamaEngine, n: usize, seed: usize) -> Vec<LlamaToken> {
+    let text: String = (0..n)
+        .map(|i| WORDS[(i * 7 + seed * 13 + i / 5 + seed * i / 3) % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let toks = e.tokenize(&text, false).await.expect("tokenize");
+    toks.iter()
+        .cycle()
+        .take(n)
+        .map(|t| LlamaToken(*t as i32))
+        .collect()
+}
+
+async fn single(model: &str, threads: u32, n_prompt: usize, n_gen: u32, reps: usize) {
+    // Prefix cache off: every repetition computes its whole prompt, as llama-bench does.
+    let e = engine(model, threads, 1, (n_prompt as u32 + n_gen + 256).max(1024), false);
+    let warm = prompt_tokens(&e, 32, 999).await;
+    let s = e.generate_tokens(warm, &opts(8)).expect("queued");
+    let _ = drain(s, Instant::now()).await;
+    let (mut best_pp, mut best_tg) = (0.0f64, 0.0f64);
+    for rep in 0..reps {
+        let p = prompt_tokens(&e, n_prompt, rep + 1).await;
+        let start = Instant::now();
+        let s = e.generate_tokens(p, &opts(n_gen)).expect("queued");
+        let r = drain(s, start).await;
+        // TTFT covers decoding the prompt and sampling the first token; the other
+        // generated tokens each took one decode step at depth n_prompt..n_prompt+n_gen.
+        let pp = r.prompt_tokens as f64 / r.ttft_s;
+        let tg = r.generated.saturating_sub(1) as f64 / (r.total_s - r.ttft_s);
+        println!(
+            "single rep {rep}: prompt {} tok in {:.3} s = {pp:.2} tok/s; generated {} tok, {tg:.2} tok/s (depth {}..{})",
+            r.prompt_tokens, r.ttft_s, r.generated, r.prompt_tokens, r.prompt_tokens + r.generated
+        );
+        best_pp = best_pp.max(pp);
+        best_tg = best_tg.max(tg);
+    }
+    println!("BEST single: pp{n_prompt} {best_pp:.2} tok/s, tg{n_gen}@d{n_prompt} {best_tg:.2} tok/s");
+}
+
+fn chat(prompt: &str, max_tokens: u32) -> ChatRequest {
+    let mut r = ChatRequest::new(vec![ChatMessage::user(prompt)]);
+    r.options = opts(max_tokens);
+    r
+}
+
+fn pct(xs: &[f64], p: f64) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let k = ((p / 100.0) * (v.len() - 1) as f64).round() as usize;
+    v[k.min(v.len() - 1)]
+}
+
+async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32, max_tokens: u32) {
+    let all: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("prompt file")).expect("json");
+    let sets: Vec<Vec<String>> = serde_json::from_value(all[set].clone()).expect("prompt sets");
+    let n = sets[0].len() as u32;
+    let e = engine(model, threads, n, n_ctx, true);
+    // Warm-up: one short request from set 0's first prompt, as the Python client does.
+    let warm: String = sets[0][0].split_whitespace().take(20).collect::<Vec<_>>().join(" ");
+    let s = e.chat_stream(chat(&warm, 8)).await.expect("queued");
+    let _ = drain(s, Instant::now()).await;
+    let mut best: Option<(f64, f64, f64, f64)> = None;
+    for (rep, prompts) in sets.iter().enumerate().skip(1) {
+        let before = e.metrics();
+        let start = Instant::now();
+        let tasks: Vec<_> = prompts
+            .iter()
+            .map(|p| {
+                let e = Arc::clone(&e);
+                let req = chat(p, max_tokens);
+                tokio::spawn(async move {
+                    let t0 = Instant::now();
+                    let s = e.chat_stream(req).await.expect("queued");
+                    drain(s, t0).await
+                })
+            })
+            .collect();
+        let mut runs = Vec::new();
+        for t in tasks {
+            runs.push(t.await.expect("task"));
+        }
+        let wall = start.elapsed().as_secs_f64();
+        let m = e.metrics();
+        let generated: usize = runs.iter().map(|r| r.generated).sum();
+        let ttfts: Vec<f64> = runs.iter().map(|r| r.ttft_s).collect();
+        let out = generated as f64 / wall;
+        let (p50, p99) = (pct(&ttfts, 50.0), pct(&ttfts, 99.0));
+        println!(
+            "ours {set} rep {rep}: {} req, prompt tokens {:?}, generated {generated} ({:?}), wall {wall:.2} s, {out:.2} out tok/s, TTFT p50 {p50:.2} s p99 {p99:.2} s; prompt tokens computed {} reused {}, decode calls {}",
+            runs.len(),
+            runs.iter().map(|r| r.prompt_tokens).collect::<Vec<_>>(),
+            runs.iter().map(|r| r.generated).collect::<Vec<_>>(),
+            m.prompt_tokens_computed - before.prompt_tokens_computed,
+            m.prompt_tokens_reused - before.prompt_tokens_reused,
+            m.decode_calls - before.decode_calls,
+        );
+        if best.is_none_or(|b| out > b.0) {
+            best = Some((out, p50, p99, wall));
+        }
+    }
+    if let Some((out, p50, p99, wall)) = best {
+        println!("BEST ours {set}: {out:.2} out tok/s, TTFT p50 {p50:.2} s p99 {p99:.2} s, wall {wall:.2} s");
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a: Vec<String> = std::env::args().collect();
+    let arg = |i: usize| a.get(i).cloned();
+    let num = |i: usize, d: u64| arg(i).and_then(|s| s.parse().ok()).unwrap_or(d);
+    match arg(1).as_deref() {
+        Some("single") => {
+            let model = arg(2).expect("MODEL");
+            single(
+                &model,
+                num(3, 2) as u32,
+                num(4, 512) as usize,
+                num(5, 128) as u32,
+                num(6, 3) as usize,
+            )
+            .await
+        }
+        Some("concurrent") => {
+            let model = arg(2).expect("MODEL");
+            let file = arg(4).expect("PROMPTS.json");
+            let set = arg(5).expect("distinct|shared");
+            concurrent(
+                &model,
+                num(3, 2) as u32,
+                &file,
+                &set,
+                num(6, 17408) as u32,
+                num(7, 128) as u32,
+            )
+            .await
+        }
+        _ => eprintln!("usage: see the header of examples/bench_compare.rs"),
+    }
+}
