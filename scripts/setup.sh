@@ -23,4 +23,12 @@ fi
 if [ -x scripts/fetch-default-model.sh ] || [ -f scripts/fetch-default-model.sh ]; then
   bash scripts/fetch-default-model.sh
 fi
+# The official OpenAI Python client, pinned, for the HTTP API's compatibility test
+# (crates/hkpilot-http/tests/openai_client.py, run by `cargo test -p hkpilot-http`).
+openai_version="3.57.0"
+if ! .venv/bin/python -c "import openai, sys; sys.exit(openai.__version__ != '$openai_version')" >/dev/null 2>&1; then
+  echo "setup: installing the openai==$openai_version Python client into .venv" >&2
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "openai==$openai_version"
+fi
 echo "setup: done" >&2

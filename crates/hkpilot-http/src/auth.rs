@@ -33,7 +33,9 @@ impl ApiKeys {
         if !self.enabled() {
             return Ok(());
         }
-        let token = header.and_then(bearer_token).ok_or(HttpError::MissingApiKey)?;
+        let token = header
+            .and_then(bearer_token)
+            .ok_or(HttpError::MissingApiKey)?;
         let presented = digest(token);
         // Fold over every key without stopping early.
         let mut found = subtle::Choice::from(0);

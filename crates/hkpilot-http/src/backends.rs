@@ -100,7 +100,10 @@ mod tests {
         b.add("other", Arc::new(EchoBackend::new(64))).unwrap();
         assert_eq!(b.resolve(None).unwrap().0, "echo");
         assert_eq!(b.resolve(Some("")).unwrap().0, "echo");
-        assert_eq!(b.resolve(Some("other")).unwrap().1.info().context_length, 64);
+        assert_eq!(
+            b.resolve(Some("other")).unwrap().1.info().context_length,
+            64
+        );
         b.set_default("other").unwrap();
         assert_eq!(b.resolve(None).unwrap().0, "other");
         let e = b.resolve(Some("gpt-4")).unwrap_err();

@@ -36,7 +36,9 @@ pub enum HttpError {
     #[error("model {name:?} is not served here; available models: {available} (GET /v1/models lists them)")]
     ModelNotFound { name: String, available: String },
 
-    #[error("no API key was sent; send `Authorization: Bearer <key>` with one of the server's keys")]
+    #[error(
+        "no API key was sent; send `Authorization: Bearer <key>` with one of the server's keys"
+    )]
     MissingApiKey,
 
     #[error("the API key is not valid for this server; check the key you configured (HKPILOT_API_KEYS on the server)")]
@@ -110,7 +112,7 @@ impl HttpError {
                 Some(param)
             }
             HttpError::ModelNotFound { .. } => Some("model"),
-            HttpError::Llm(LlmError::ContextLengthExceeded { .. }) => Some("messages"),
+            // Backend errors do not know which request field caused them.
             _ => None,
         }
     }

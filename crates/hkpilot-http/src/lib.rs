@@ -52,7 +52,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(probes::not_found)
         .method_not_allowed_fallback(probes::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
 }
 

@@ -109,7 +109,10 @@ impl Pump {
                     usage,
                 })) => {
                     self.finished = true;
-                    self.ctx.state.metrics().record_usage(&self.ctx.model, &usage);
+                    self.ctx
+                        .state
+                        .metrics()
+                        .record_usage(&self.ctx.model, &usage);
                     let last = self.chunk(Delta::default(), "", Some(finish_reason(reason)));
                     self.pending.push_back(last);
                     if self.ctx.include_usage {

@@ -150,6 +150,11 @@ async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32
     let _ = drain(s, Instant::now()).await;
     let mut best: Option<(f64, f64, f64, f64)> = None;
     for (rep, prompts) in sets.iter().enumerate().skip(1) {
+        let lens: Vec<usize> = prompts
+            .iter()
+            .map(|p| e.chat_tokens(&chat(p, max_tokens)).map_or(0, |t| t.len()))
+            .collect();
+        println!("ours {set} rep {rep}: chat prompt tokens {lens:?}, sum + {n} x {max_tokens} = {}", lens.iter().sum::<usize>() + n as usize * max_tokens as usize);
         let before = e.metrics();
         let start = Instant::now();
         let tasks: Vec<_> = prompts

@@ -24,10 +24,10 @@ const N_HEAD_KV: u64 = 2;
 const N_FF: u64 = 4864;
 const CONTROL_TOKENS: usize = 5;
 
-/// Words the benchmark prompts use, so they tokenise to about one token per word.
+/// Words the benchmark prompts use, so they tokenise to one token per word.
 const WORDS: &[&str] = &[
     "the", "of", "and", "to", "in", "is", "that", "for", "it", "on", "with", "as", "was",
-    "what", "does", "say", "about", "Question", "paper", "government", "policy", "housing",
+    "what", "does", "say", "about", "Question", "Summarise", "this", "paper", "government", "policy", "housing",
     "council", "report", "transport", "budget", "health", "education", "district", "public",
     "service", "review", "committee", "legislative", "document", "summary", "answer",
 ];
@@ -69,9 +69,15 @@ fn vocabulary(n_vocab: usize) -> (Vec<String>, Vec<f32>, Vec<i32>) {
     for c in "{}[]\":,.-!?'()\n".chars() {
         pieces.push(c.to_string());
     }
+    // Every prefix of each word too: SentencePiece merges adjacent pieces only into
+    // pieces that exist, so "▁government" is reached through "▁g", "▁go", "▁gov", ...
     for w in WORDS {
-        pieces.push(format!("\u{2581}{w}"));
-        pieces.push((*w).to_string());
+        let chars: Vec<char> = w.chars().collect();
+        for k in 1..=chars.len() {
+            let prefix: String = chars[..k].iter().collect();
+            pieces.push(format!("\u{2581}{prefix}"));
+            pieces.push(prefix);
+        }
     }
     let mut seen = std::collections::HashSet::new();
     pieces.retain(|p| seen.insert(p.clone()));

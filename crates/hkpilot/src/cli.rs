@@ -24,7 +24,12 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
 
     /// Largest input file accepted, in bytes.
-    #[arg(long, env = "HKPILOT_MAX_FILE_BYTES", global = true, value_name = "BYTES")]
+    #[arg(
+        long,
+        env = "HKPILOT_MAX_FILE_BYTES",
+        global = true,
+        value_name = "BYTES"
+    )]
     pub max_file_bytes: Option<u64>,
 
     /// Largest number of pages read from one PDF.
@@ -136,7 +141,13 @@ pub struct ModelArgs {
     pub action: ModelAction,
 
     /// Output format.
-    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT", global = true)]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "md",
+        env = "HKPILOT_FORMAT",
+        global = true
+    )]
     pub format: OutputFormat,
 }
 
@@ -182,6 +193,11 @@ pub struct PullArgs {
     #[arg(long, env = "HKPILOT_HF_ENDPOINT", value_name = "URL")]
     pub hf_endpoint: Option<String>,
     /// Token for gated hub repositories (sent to the hub only).
-    #[arg(long, env = "HKPILOT_HF_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HKPILOT_HF_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub hf_token: Option<String>,
 }

@@ -21,12 +21,8 @@ fn hkpilot() -> Command {
 }
 
 fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).unwrap_or_else(|e| {
-        panic!(
-            "output is not JSON ({e}): {}",
-            String::from_utf8_lossy(out)
-        )
-    })
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("output is not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 #[test]
@@ -67,7 +63,10 @@ fn ingest_json_has_blocks_with_consistent_offsets() {
         let blocks = doc["blocks"].as_array().unwrap();
         assert!(blocks.len() > 3);
         for b in blocks {
-            let (s, e) = (b["start"].as_u64().unwrap() as usize, b["end"].as_u64().unwrap() as usize);
+            let (s, e) = (
+                b["start"].as_u64().unwrap() as usize,
+                b["end"].as_u64().unwrap() as usize,
+            );
             let slice: String = text[s..e].iter().collect();
             assert_eq!(slice, b["text"].as_str().unwrap());
         }
@@ -99,7 +98,10 @@ fn summarize_gives_cited_sentences_in_json() {
         let quote = cites[0]["quote"].as_str().unwrap();
         // An extractive sentence quotes the source: its words are all in the file.
         for word in quote.split_whitespace().take(5) {
-            assert!(source.contains(word.trim_matches(|c: char| !c.is_alphanumeric())), "{word}");
+            assert!(
+                source.contains(word.trim_matches(|c: char| !c.is_alphanumeric())),
+                "{word}"
+            );
         }
     }
 }
@@ -107,7 +109,15 @@ fn summarize_gives_cited_sentences_in_json() {
 #[test]
 fn summarize_converts_chinese_script_on_request() {
     let out = hkpilot()
-        .args(["summarize", "--format", "json", "--length", "detailed", "--lang", "zh-Hans"])
+        .args([
+            "summarize",
+            "--format",
+            "json",
+            "--length",
+            "detailed",
+            "--lang",
+            "zh-Hans",
+        ])
         .arg(samples().join("flexible-work-circular.zh-Hant.md"))
         .assert()
         .success()
@@ -218,7 +228,10 @@ fn config_file_is_overridden_by_env_and_flags() {
         let out = cmd.assert().success().get_output().stdout.clone();
         let v = json_of(&out);
         let s = &v["summaries"][0]["summary"];
-        (s["sentences"].as_array().unwrap().len(), s["lang"].as_str().unwrap().to_string())
+        (
+            s["sentences"].as_array().unwrap().len(),
+            s["lang"].as_str().unwrap().to_string(),
+        )
     };
     // File alone.
     let (n, lang) = count(
@@ -241,7 +254,16 @@ fn config_file_is_overridden_by_env_and_flags() {
     let (n, lang) = count(
         hkpilot()
             .env("HKPILOT_SUMMARY_LENGTH", "3")
-            .args(["summarize", "--format", "json", "--length", "1", "--lang", "zh-Hant", "--config"])
+            .args([
+                "summarize",
+                "--format",
+                "json",
+                "--length",
+                "1",
+                "--lang",
+                "zh-Hant",
+                "--config",
+            ])
             .arg(&config)
             .arg(&file),
     );
@@ -264,4 +286,239 @@ fn invalid_config_file_is_a_clear_usage_error() {
         .clone();
     let stderr = String::from_utf8_lossy(&out);
     assert!(stderr.contains("lenght"), "{stderr}");
+}
+
+/// The model directory that scripts/setup.sh fills.
+fn models_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.models")
+}
+
+#[test]
+fn model_list_and_info_describe_the_default_model() {
+    let out = hkpilot()
+        .args(["model", "list", "--format", "json", "--models-dir"])
+        .arg(models_dir())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let models = v["models"].as_array().expect("models array");
+    let smol = models
+        .iter()
+        .find(|m| m.to_string().contains("SmolLM2-135M-Instruct"))
+        .unwrap_or_else(|| panic!("SmolLM2 not listed (run scripts/setup.sh): {v}"));
+    assert!(smol.to_string().contains("llama"), "{smol}");
+
+    let info = hkpilot()
+        .args([
+            "model",
+            "info",
+            "SmolLM2-135M-Instruct.Q4_1",
+            "--models-dir",
+        ])
+        .arg(models_dir())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let info = String::from_utf8(info).unwrap();
+    assert!(info.contains("8192"), "{info}");
+
+    // A model that is not there is the user's to fix: exit 2, and the store is named.
+    hkpilot()
+        .args(["model", "info", "no-such-model", "--models-dir"])
+        .arg(models_dir())
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn model_rm_refuses_the_default_and_a_corrupt_file_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.gguf"), b"GGUF\x03\x00\x00\x00trunc").unwrap();
+    let out = hkpilot()
+        .args(["model", "info", "broken", "--models-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("broken.gguf"), "{text}");
+    assert!(text.contains("hkpilot model pull"), "{text}");
+    hkpilot()
+        .args(["model", "rm", "broken", "--model", "broken", "--models-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert!(
+        dir.path().join("broken.gguf").exists(),
+        "the default model was deleted"
+    );
+    hkpilot()
+        .args(["model", "rm", "broken", "--models-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(!dir.path().join("broken.gguf").exists());
+}
+
+/// Sends one HTTP/1.1 request and returns (status, body).
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).to_string();
+    let status = raw[9..12].parse().unwrap();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// A running `hkpilot serve`, killed when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `hkpilot serve --port 0 ARGS…` and waits for the address it prints.
+fn start_server(args: &[&std::ffi::OsStr]) -> Server {
+    use std::io::BufRead;
+    let bin = assert_cmd::cargo::cargo_bin("hkpilot");
+    let mut cmd = std::process::Command::new(bin);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HKPILOT_") {
+            cmd.env_remove(key);
+        }
+    }
+    let mut child = cmd
+        .args(["serve", "--port", "0", "--ctx-size", "2048"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut server = Server {
+        child,
+        addr: String::new(),
+    };
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("listening on http://") {
+            server.addr = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            break;
+        }
+    }
+    assert!(!server.addr.is_empty(), "serve printed no address");
+    server
+}
+
+#[test]
+fn serve_answers_openai_requests_with_the_default_model() {
+    let server = start_server(&["--models-dir".as_ref(), models_dir().as_os_str()]);
+    let addr = server.addr.clone();
+    let (status, body) = http(&addr, "GET", "/v1/models", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("SmolLM2-135M-Instruct"), "{body}");
+
+    let req = serde_json::json!({
+        "messages": [{"role": "user", "content": "請用一句話介紹香港。Introduce Hong Kong."}],
+        "max_tokens": 8,
+        "temperature": 0
+    });
+    let (status, body) = http(&addr, "POST", "/v1/chat/completions", &req.to_string());
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["usage"]["completion_tokens"], 8, "{v}");
+    assert!(v["choices"][0]["message"]["content"].is_string(), "{v}");
+
+    // Bad input gets an OpenAI-style error and the server keeps serving.
+    let (status, body) = http(&addr, "POST", "/v1/chat/completions", "{not json");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"error\""), "{body}");
+    let (status, _) = http(&addr, "GET", "/healthz", "");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_api_keys() {
+    let out = hkpilot()
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--models-dir"])
+        .arg(models_dir())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("HKPILOT_API_KEYS"), "{err}");
+}
+
+#[test]
+fn serve_forwards_to_a_remote_openai_server_by_name() {
+    // The upstream: our own server with the default model, on loopback.
+    let upstream = start_server(&["--models-dir".as_ref(), models_dir().as_os_str()]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("hkpilot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "model = [\"upstream\"]\n\n[[remote]]\nname = \"upstream\"\n\
+             base_url = \"http://{}/v1\"\nmodel = \"SmolLM2-135M-Instruct.Q4_1\"\n",
+            upstream.addr
+        ),
+    )
+    .unwrap();
+    let empty_models = dir.path().join("no-models");
+    let front = start_server(&[
+        "--config".as_ref(),
+        config.as_os_str(),
+        "--models-dir".as_ref(),
+        empty_models.as_os_str(),
+    ]);
+    let (status, body) = http(&front.addr, "GET", "/v1/models", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("upstream"), "{body}");
+    let req = serde_json::json!({
+        "model": "upstream",
+        "messages": [{"role": "user", "content": "香港的首都是？ What is the capital of France?"}],
+        "max_tokens": 6,
+        "temperature": 0
+    });
+    let (status, body) = http(
+        &front.addr,
+        "POST",
+        "/v1/chat/completions",
+        &req.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["choices"][0]["message"]["content"].is_string(), "{v}");
+    assert_eq!(v["usage"]["completion_tokens"], 6, "{v}");
 }

@@ -224,7 +224,10 @@ mod tests {
                 json!({"messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]}),
                 "tools",
             ),
-            (json!({"messages": [{"role": "wizard", "content": "x"}]}), "messages[0].role"),
+            (
+                json!({"messages": [{"role": "wizard", "content": "x"}]}),
+                "messages[0].role",
+            ),
             (json!({"messages": []}), "messages"),
         ];
         for (v, param) in cases {

@@ -27,7 +27,10 @@ impl CompletionRequestWire {
     /// The prompt: a string, or an array holding exactly one string.
     pub(crate) fn prompt(&self) -> Result<String, HttpError> {
         if self.echo == Some(true) {
-            return Err(HttpError::unsupported("echo", "echo is not supported by this server"));
+            return Err(HttpError::unsupported(
+                "echo",
+                "echo is not supported by this server",
+            ));
         }
         if self.suffix.as_deref().is_some_and(|s| !s.is_empty()) {
             return Err(HttpError::unsupported(

@@ -53,7 +53,10 @@ impl EmbeddingRequest {
                 })
                 .collect::<Result<_, _>>()?,
             None | Some(Value::Null) => {
-                return Err(HttpError::invalid("input", "input is missing; send the text to embed"))
+                return Err(HttpError::invalid(
+                    "input",
+                    "input is missing; send the text to embed",
+                ))
             }
             Some(_) => {
                 return Err(HttpError::invalid(
@@ -63,7 +66,10 @@ impl EmbeddingRequest {
             }
         };
         if inputs.is_empty() {
-            return Err(HttpError::invalid("input", "input is an empty array; send at least one text"));
+            return Err(HttpError::invalid(
+                "input",
+                "input is an empty array; send at least one text",
+            ));
         }
         Ok(inputs)
     }
@@ -122,8 +128,7 @@ pub(crate) struct EmbeddingUsage {
 
 /// Standard base64 with padding (RFC 4648 §4).
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -162,7 +167,9 @@ mod tests {
             assert_eq!(base64(input.as_bytes()), want);
         }
         // 1.0f32 little-endian: 00 00 80 3f
-        assert!(matches!(EmbeddingData::new(vec![1.0], Encoding::Base64), EmbeddingData::Base64(s) if s == "AACAPw=="));
+        assert!(
+            matches!(EmbeddingData::new(vec![1.0], Encoding::Base64), EmbeddingData::Base64(s) if s == "AACAPw==")
+        );
     }
 
     #[test]

@@ -75,7 +75,10 @@ impl SamplingFields {
             // One context cell at least goes to the prompt.
             let most = context_length.saturating_sub(1).max(1) as u64;
             if m == 0 {
-                return Err(HttpError::invalid(param, format!("{param} must be at least 1")));
+                return Err(HttpError::invalid(
+                    param,
+                    format!("{param} must be at least 1"),
+                ));
             }
             if m > most {
                 return Err(HttpError::invalid(
@@ -221,7 +224,10 @@ mod tests {
         assert_eq!(o.top_k, 40);
         assert_eq!(o.seed, Some(u64::MAX));
         assert_eq!(o.stop, vec!["\n"]);
-        assert!(matches!(o.structured, Some(StructuredOutput::JsonSchema(_))));
+        assert!(matches!(
+            o.structured,
+            Some(StructuredOutput::JsonSchema(_))
+        ));
         let o = fields(json!({"stop": ["a", "b"]})).to_options(100).unwrap();
         assert_eq!(o.stop, vec!["a", "b"]);
         assert_eq!(o.temperature, 0.0, "greedy by default");
@@ -245,7 +251,10 @@ mod tests {
             (json!({"logprobs": true}), "logprobs"),
             (json!({"logprobs": 3}), "logprobs"),
             (json!({"stop": 5}), "stop"),
-            (json!({"response_format": {"type": "xml"}}), "response_format"),
+            (
+                json!({"response_format": {"type": "xml"}}),
+                "response_format",
+            ),
             (
                 json!({"response_format": {"type": "json_schema"}}),
                 "response_format.json_schema.schema",
@@ -255,7 +264,9 @@ mod tests {
             let e = fields(v.clone()).to_options(100).unwrap_err();
             assert_eq!(e.param(), Some(param), "{v}: {e}");
         }
-        let e = fields(json!({"temperature": 9.0})).to_options(100).unwrap_err();
+        let e = fields(json!({"temperature": 9.0}))
+            .to_options(100)
+            .unwrap_err();
         assert!(e.to_string().contains("temperature"), "{e}");
     }
 
@@ -263,8 +274,11 @@ mod tests {
     fn stream_mode_reads_include_usage() {
         assert_eq!(fields(json!({})).stream_mode(), StreamMode::Off);
         assert_eq!(
-            fields(json!({"stream": true, "stream_options": {"include_usage": true}})).stream_mode(),
-            StreamMode::On { include_usage: true }
+            fields(json!({"stream": true, "stream_options": {"include_usage": true}}))
+                .stream_mode(),
+            StreamMode::On {
+                include_usage: true
+            }
         );
     }
 }

@@ -50,6 +50,10 @@ fn chat_body(stream: bool) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_streamed_matches_plain_and_keeps_utf8_whole() {
     let s = Server::engine(shared_engine()).await;
+    // Greedy output may differ between a prompt computed whole and one served from the
+    // prefix cache (float sums depend on the batch shape): warm the cache so both
+    // compared requests are cache hits.
+    s.post_json("/v1/chat/completions", &chat_body(false)).await;
     let (status, plain) = s.post_json("/v1/chat/completions", &chat_body(false)).await;
     assert_eq!(status, 200, "{plain}");
     assert_eq!(plain["object"], "chat.completion");
@@ -94,10 +98,16 @@ async fn chat_streamed_matches_plain_and_keeps_utf8_whole() {
     }
     assert_eq!(streamed, text, "greedy stream must equal the plain reply");
     let finish = &chunks[chunks.len() - 2];
-    assert_eq!(finish["choices"][0]["finish_reason"], choice["finish_reason"]);
+    assert_eq!(
+        finish["choices"][0]["finish_reason"],
+        choice["finish_reason"]
+    );
     let last = chunks.last().unwrap();
     assert_eq!(last["choices"], json!([]));
-    assert_eq!(last["usage"]["completion_tokens"], usage["completion_tokens"]);
+    assert_eq!(
+        last["usage"]["completion_tokens"],
+        usage["completion_tokens"]
+    );
     assert_eq!(last["usage"]["prompt_tokens"], usage["prompt_tokens"]);
 }
 
@@ -105,6 +115,7 @@ async fn chat_streamed_matches_plain_and_keeps_utf8_whole() {
 async fn completions_plain_and_streamed() {
     let s = Server::engine(shared_engine()).await;
     let body = json!({"model": "tiny", "prompt": "香港特別行政區政府的文件摘要", "max_tokens": 24});
+    s.post_json("/v1/completions", &body).await; // warm the prefix cache, as above
     let (status, plain) = s.post_json("/v1/completions", &body).await;
     assert_eq!(status, 200, "{plain}");
     assert_eq!(plain["object"], "text_completion");
@@ -130,14 +141,20 @@ async fn completions_plain_and_streamed() {
         chunks.iter().all(|c| c.get("usage").is_none()),
         "no usage without include_usage"
     );
-    assert_eq!(chunks.last().unwrap()["choices"][0]["finish_reason"], finish);
+    assert_eq!(
+        chunks.last().unwrap()["choices"][0]["finish_reason"],
+        finish
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embeddings_string_array_and_base64() {
     let s = Server::engine(shared_engine()).await;
     let (status, one) = s
-        .post_json("/v1/embeddings", &json!({"model": "tiny", "input": "香港政府"}))
+        .post_json(
+            "/v1/embeddings",
+            &json!({"model": "tiny", "input": "香港政府"}),
+        )
         .await;
     assert_eq!(status, 200, "{one}");
     assert_eq!(one["object"], "list");
@@ -197,9 +214,12 @@ async fn structured_output_parses_against_its_schema() {
         "points": {"type": "array", "items": {"type": "string", "maxLength": 8}, "maxItems": 3},
         "urgent": {"type": "boolean"}
     }, "required": ["title", "lang", "urgent"]});
-    for (i, prompt) in ["Summarise the housing report as JSON.", "以JSON格式摘要這份文件。"]
-        .iter()
-        .enumerate()
+    for (i, prompt) in [
+        "Summarise the housing report as JSON.",
+        "以JSON格式摘要這份文件。",
+    ]
+    .iter()
+    .enumerate()
     {
         let body = json!({
             "messages": [{"role": "user", "content": prompt}],
@@ -212,7 +232,8 @@ async fn structured_output_parses_against_its_schema() {
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["choices"][0]["finish_reason"], "stop", "{v}");
         let content = v["choices"][0]["message"]["content"].as_str().unwrap();
-        let parsed: Value = serde_json::from_str(content).unwrap_or_else(|e| panic!("{e}: {content:?}"));
+        let parsed: Value =
+            serde_json::from_str(content).unwrap_or_else(|e| panic!("{e}: {content:?}"));
         validate(&parsed, &schema).unwrap_or_else(|e| panic!("{e}: {parsed}"));
     }
     // JSON mode: when the model finishes, the reply is a JSON object.
@@ -245,13 +266,16 @@ async fn model_field_routes_between_backends() {
         .collect();
     assert_eq!(ids, ["tiny", "echo"]);
     let ask = |model: Option<&str>| {
-        let mut body = json!({"messages": [{"role": "user", "content": "回聲 echo"}], "max_tokens": 8});
+        let mut body =
+            json!({"messages": [{"role": "user", "content": "回聲 echo"}], "max_tokens": 8});
         if let Some(m) = model {
             body["model"] = json!(m);
         }
         body
     };
-    let (status, v) = s.post_json("/v1/chat/completions", &ask(Some("echo"))).await;
+    let (status, v) = s
+        .post_json("/v1/chat/completions", &ask(Some("echo")))
+        .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["model"], "echo");
     assert_eq!(v["choices"][0]["message"]["content"], "回聲 echo");
@@ -268,25 +292,51 @@ async fn metrics_count_requests_and_tokens() {
     assert_eq!(status, 200, "{done}");
     let out = done["usage"]["completion_tokens"].as_f64().unwrap();
     assert!(out > 0.0);
-    assert_eq!(s.post("/v1/completions", &json!({"prompt": 5})).await.status(), 400);
+    assert_eq!(
+        s.post("/v1/completions", &json!({"prompt": 5}))
+            .await
+            .status(),
+        400
+    );
     let text = s.metrics_text().await;
     let req = |status: &str| {
         metric(
             &text,
-            &format!("hkpilot_http_requests_total{{endpoint=\"/v1/completions\",status=\"{status}\"}}"),
+            &format!(
+                "hkpilot_http_requests_total{{endpoint=\"/v1/completions\",status=\"{status}\"}}"
+            ),
         )
     };
     assert_eq!(req("200"), Some(1.0), "{text}");
     assert_eq!(req("400"), Some(1.0), "{text}");
     assert_eq!(
-        metric(&text, "hkpilot_tokens_total{model=\"tiny\",direction=\"out\"}"),
+        metric(
+            &text,
+            "hkpilot_tokens_total{model=\"tiny\",direction=\"out\"}"
+        ),
         Some(out),
         "{text}"
     );
-    assert!(metric(&text, "hkpilot_tokens_total{model=\"tiny\",direction=\"in\"}").unwrap() > 0.0);
-    assert!(text.contains("# TYPE hkpilot_backend_queue_depth gauge"), "{text}");
-    assert!(metric(&text, "hkpilot_backend_queue_depth{model=\"tiny\"}").is_some(), "{text}");
+    assert!(
+        metric(
+            &text,
+            "hkpilot_tokens_total{model=\"tiny\",direction=\"in\"}"
+        )
+        .unwrap()
+            > 0.0
+    );
+    assert!(
+        text.contains("# TYPE hkpilot_backend_queue_depth gauge"),
+        "{text}"
+    );
+    assert!(
+        metric(&text, "hkpilot_backend_queue_depth{model=\"tiny\"}").is_some(),
+        "{text}"
+    );
     assert!(metric(&text, "hkpilot_backend_active_requests{model=\"tiny\"}").is_some());
     assert_eq!(metric(&text, "hkpilot_http_active_requests"), Some(0.0));
-    assert_eq!(metric(&text, "hkpilot_backend_up{model=\"tiny\"}"), Some(1.0));
+    assert_eq!(
+        metric(&text, "hkpilot_backend_up{model=\"tiny\"}"),
+        Some(1.0)
+    );
 }

@@ -197,7 +197,11 @@ pub fn sse_events(raw: &[u8]) -> Vec<String> {
 /// Parses the chunks of a stream that ended with `[DONE]`.
 pub fn stream_chunks(raw: &[u8]) -> Vec<Value> {
     let events = sse_events(raw);
-    assert_eq!(events.last().map(String::as_str), Some("[DONE]"), "{events:?}");
+    assert_eq!(
+        events.last().map(String::as_str),
+        Some("[DONE]"),
+        "{events:?}"
+    );
     events[..events.len() - 1]
         .iter()
         .map(|e| serde_json::from_str(e).unwrap_or_else(|err| panic!("{err}: {e}")))

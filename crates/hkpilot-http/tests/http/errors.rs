@@ -41,7 +41,10 @@ async fn api_keys_are_required_when_configured() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(s.post("/v1/chat/completions", &chat("hi")).await.status(), 200);
+    assert_eq!(
+        s.post("/v1/chat/completions", &chat("hi")).await.status(),
+        200
+    );
     assert_eq!(c.get(s.url("/healthz")).send().await.unwrap().status(), 200);
     assert_eq!(c.get(s.url("/readyz")).send().await.unwrap().status(), 200);
 }
@@ -59,12 +62,21 @@ async fn malformed_bodies_get_json_errors() {
     let (status, v) = json_of(send("{\"messages\": [").await.unwrap()).await;
     assert_eq!((status, error_code(&v)), (400, "invalid_json"));
     assert!(
-        v["error"]["message"].as_str().unwrap().contains("line 1 column"),
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1 column"),
         "serde's message is passed on: {v}"
     );
     let (status, v) = json_of(send("{\"model\": \"tiny\"}").await.unwrap()).await;
     assert_eq!(status, 400);
-    assert!(v["error"]["message"].as_str().unwrap().contains("missing field `messages`"), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `messages`"),
+        "{v}"
+    );
     let (status, v) = json_of(send("").await.unwrap()).await;
     assert_eq!((status, error_code(&v)), (400, "invalid_json"));
     let (status, v) = json_of(send("{\"messages\": \"hi\"}").await.unwrap()).await;
@@ -77,8 +89,13 @@ async fn malformed_bodies_get_json_errors() {
         )
         .await;
     assert_eq!((status, error_code(&v)), (400, "invalid_request"));
-    assert!(v["error"]["message"].as_str().unwrap().contains("temperature"));
-    let (status, v) = s.post_json("/v1/embeddings", &json!({"input": [[1, 2, 3]]})).await;
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("temperature"));
+    let (status, v) = s
+        .post_json("/v1/embeddings", &json!({"input": [[1, 2, 3]]}))
+        .await;
     assert_eq!((status, error_code(&v)), (400, "unsupported"));
     assert_eq!(v["error"]["param"], "input");
 }
@@ -90,7 +107,10 @@ async fn oversized_bodies_get_413_json() {
     let big = "香港".repeat(2000);
     let (status, v) = s.post_json("/v1/chat/completions", &chat(&big)).await;
     assert_eq!((status, error_code(&v)), (413, "payload_too_large"));
-    assert!(v["error"]["message"].as_str().unwrap().contains("4096"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("4096"),
+        "{v}"
+    );
     // Under the limit still works.
     let (status, _) = s.post_json("/v1/chat/completions", &chat("香港")).await;
     assert_eq!(status, 200);
@@ -104,7 +124,10 @@ async fn unknown_model_route_and_method() {
     let (status, v) = s.post_json("/v1/chat/completions", &body).await;
     assert_eq!((status, error_code(&v)), (404, "model_not_found"));
     assert_eq!(v["error"]["param"], "model");
-    assert!(v["error"]["message"].as_str().unwrap().contains("tiny"), "names what exists: {v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("tiny"),
+        "names what exists: {v}"
+    );
     let (status, v) = s
         .post_json("/v1/embeddings", &json!({"model": "nope", "input": "x"}))
         .await;
@@ -122,12 +145,23 @@ async fn too_long_prompt_and_huge_max_tokens_are_400() {
     // ~3,000 tokens against a 2,048-token context.
     let long = "香港特別行政區政府 housing policy report ".repeat(300);
     let (status, v) = s.post_json("/v1/chat/completions", &chat(&long)).await;
-    assert_eq!((status, error_code(&v)), (400, "context_length_exceeded"), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("2048"), "{v}");
+    assert_eq!(
+        (status, error_code(&v)),
+        (400, "context_length_exceeded"),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("2048"),
+        "{v}"
+    );
     let mut sb = chat(&long);
     sb["stream"] = json!(true);
     let (status, v) = s.post_json("/v1/chat/completions", &sb).await;
-    assert_eq!((status, error_code(&v)), (400, "context_length_exceeded"), "streamed too");
+    assert_eq!(
+        (status, error_code(&v)),
+        (400, "context_length_exceeded"),
+        "streamed too"
+    );
 
     let mut body = chat("hi");
     body["max_tokens"] = json!(1_000_000_000u64);
@@ -135,7 +169,10 @@ async fn too_long_prompt_and_huge_max_tokens_are_400() {
     assert_eq!(status, 400);
     assert_eq!(v["error"]["param"], "max_tokens");
     assert!(
-        v["error"]["message"].as_str().unwrap().contains("the maximum is 2047"),
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the maximum is 2047"),
         "{v}"
     );
     let (status, v) = s
@@ -155,7 +192,10 @@ async fn unsupported_options_are_named() {
         (json!({"n": 3}), "n"),
         (json!({"frequency_penalty": 0.5}), "frequency_penalty"),
         (json!({"logprobs": true}), "logprobs"),
-        (json!({"tools": [{"type": "function", "function": {"name": "f"}}]}), "tools"),
+        (
+            json!({"tools": [{"type": "function", "function": {"name": "f"}}]}),
+            "tools",
+        ),
     ] {
         let mut body = chat("hi");
         for (k, v) in extra.as_object().unwrap() {

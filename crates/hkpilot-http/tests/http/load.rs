@@ -43,8 +43,15 @@ async fn disconnect_mid_stream_frees_the_slot() {
         tokio::time::sleep(Duration::from_millis(20)).await;
         text = s.metrics_text().await;
     }
-    assert_eq!(metric(&text, "hkpilot_http_active_requests"), Some(0.0), "{text}");
-    assert_eq!(metric(&text, "hkpilot_backend_active_requests{model=\"tiny\"}"), Some(0.0));
+    assert_eq!(
+        metric(&text, "hkpilot_http_active_requests"),
+        Some(0.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "hkpilot_backend_active_requests{model=\"tiny\"}"),
+        Some(0.0)
+    );
     // The one slot serves the next caller at once.
     let (status, v) = s
         .post_json(
@@ -54,6 +61,25 @@ async fn disconnect_mid_stream_frees_the_slot() {
         .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(e.metrics().requests_cancelled, 1);
+
+    // A plain (non-streamed) request whose client gives up is cancelled too: hyper
+    // drops the handler's future, and with it the token stream.
+    let plain = json!({"prompt": "A very long report", "max_tokens": 4000});
+    let before = e.metrics().generated_tokens;
+    let err = s
+        .client
+        .post(s.url("/v1/completions"))
+        .json(&plain)
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await
+        .expect_err("the client times out first");
+    assert!(err.is_timeout(), "{err}");
+    wait_for(&e, "the engine to cancel the plain request", |m| {
+        m.requests_cancelled == 2 && m.active == 0
+    })
+    .await;
+    assert!(e.metrics().generated_tokens - before < 4000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +124,10 @@ async fn overload_answers_busy_with_retry_after_while_serving() {
             other => panic!("unexpected status {other}: {v}"),
         }
     }
-    assert!(busy >= 1, "a full queue must refuse some of 8 requests: {results:?}");
+    assert!(
+        busy >= 1,
+        "a full queue must refuse some of 8 requests: {results:?}"
+    );
     assert!(ok >= 1, "the engine must keep serving: {results:?}");
     assert_eq!(e.metrics().busy_rejections, busy as u64);
     // Afterwards the server is ready and serves again.

@@ -45,7 +45,14 @@ async fn official_openai_python_client() {
         cmd.arg("--real-model");
     }
     // Loopback only: no proxy from the environment.
-    for v in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+    for v in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
         cmd.env_remove(v);
     }
     cmd.env("NO_PROXY", "127.0.0.1,localhost");

@@ -24,9 +24,7 @@ pub fn run(cli: &Cli, settings: &Settings) -> Result<Status, CliError> {
             match &args.action {
                 ModelAction::List => model::list(&store, args.format),
                 ModelAction::Info { models } => model::info(&store, models, args.format),
-                ModelAction::Rm { models, force } => {
-                    model::rm(&store, models, *force, args.format)
-                }
+                ModelAction::Rm { models, force } => model::rm(&store, models, *force, args.format),
                 ModelAction::Pull(p) => {
                     let req = hkpilot_models::PullRequest {
                         source: p.source.clone(),
@@ -69,17 +67,19 @@ fn serve_options(settings: &Settings) -> Result<serve::ServeOptions, CliError> {
         models.push(store.find(name)?);
     }
     if models.is_empty() && server.remotes.is_empty() {
-        let default = store.find(hkpilot_models::DEFAULT_MODEL_FILE).map_err(|_| {
-            CliError::usage(
-                "model_not_found",
-                format!(
-                    "no model configured (--model / HKPILOT_MODEL) and the default model \
+        let default = store
+            .find(hkpilot_models::DEFAULT_MODEL_FILE)
+            .map_err(|_| {
+                CliError::usage(
+                    "model_not_found",
+                    format!(
+                        "no model configured (--model / HKPILOT_MODEL) and the default model \
                      {} is not installed in {}: run scripts/setup.sh, or `hkpilot model pull`",
-                    hkpilot_models::DEFAULT_MODEL_FILE,
-                    store.dir().display()
-                ),
-            )
-        })?;
+                        hkpilot_models::DEFAULT_MODEL_FILE,
+                        store.dir().display()
+                    ),
+                )
+            })?;
         models.push(default);
     }
     Ok(serve::ServeOptions {
@@ -90,6 +90,9 @@ fn serve_options(settings: &Settings) -> Result<serve::ServeOptions, CliError> {
         max_body_bytes: server.max_body_bytes,
         n_ctx: server.ctx_size,
         threads: server.threads,
+        remotes: server.remotes.clone(),
+        // A remote named first on --model / HKPILOT_MODEL is the default backend.
+        default_name: settings.models.first().filter(|m| is_remote(m)).cloned(),
     })
 }
 
@@ -138,7 +141,10 @@ impl FileFailure {
 
 /// Reads every file, reporting failures and keeping going. Progress is shown on
 /// stderr when there are several files, and per page for long PDFs.
-fn ingest_all(files: &[PathBuf], settings: &Settings) -> (Vec<(PathBuf, Document)>, Vec<FileFailure>) {
+fn ingest_all(
+    files: &[PathBuf],
+    settings: &Settings,
+) -> (Vec<(PathBuf, Document)>, Vec<FileFailure>) {
     let opts = settings.ingest_options();
     let bar = crate::progress::files_bar(files.len(), "reading");
     let mut docs = Vec::new();
@@ -153,8 +159,13 @@ fn ingest_all(files: &[PathBuf], settings: &Settings) -> (Vec<(PathBuf, Document
         match result {
             Ok(doc) => {
                 for issue in &doc.issues {
-                    let page = issue.page.map(|p| format!(" page {p}:")).unwrap_or_default();
-                    bar.suspend(|| eprintln!("warning: {}:{page} {}", path.display(), issue.message));
+                    let page = issue
+                        .page
+                        .map(|p| format!(" page {p}:"))
+                        .unwrap_or_default();
+                    bar.suspend(|| {
+                        eprintln!("warning: {}:{page} {}", path.display(), issue.message)
+                    });
                 }
                 docs.push((path.clone(), doc));
             }

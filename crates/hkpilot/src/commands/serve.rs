@@ -29,6 +29,10 @@ pub struct ServeOptions {
     pub n_ctx: Option<u32>,
     /// Inference threads per engine; physical cores if None.
     pub threads: Option<u32>,
+    /// Remote OpenAI-compatible servers (config `[[remote]]`), served by name.
+    pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
+    /// The backend that answers requests naming no model, when not the first local one.
+    pub default_name: Option<String>,
 }
 
 impl Default for ServeOptions {
@@ -41,6 +45,8 @@ impl Default for ServeOptions {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             n_ctx: None,
             threads: None,
+            remotes: Vec::new(),
+            default_name: None,
         }
     }
 }
@@ -68,12 +74,36 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     };
     // Before the slow model load: a refused bind/key combination fails at once.
     config.validate().map_err(http_error)?;
-    let backends = load_models(opts)?;
-    let state = AppState::new(&config, backends).map_err(http_error)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
+    let mut loaded = load_models(opts)?;
+    for remote in &opts.remotes {
+        eprintln!(
+            "hkpilot serve: connecting to {} at {}",
+            remote.name, remote.base_url
+        );
+        let backend = runtime
+            .block_on(hkpilot_llm_openai::OpenAiBackend::connect(remote.clone()))
+            .map_err(llm_error)?;
+        loaded.push((remote.name.clone(), Arc::new(backend)));
+    }
+    let mut loaded = loaded.into_iter();
+    let Some((first_name, first)) = loaded.next() else {
+        return Err(CliError::usage(
+            "no_model",
+            "no model configured: pass --model PATH.gguf, set HKPILOT_MODEL, or add a [[remote]] server to the config (scripts/setup.sh installs the default SmolLM2)",
+        ));
+    };
+    let mut backends = Backends::new(first_name, first);
+    for (name, backend) in loaded {
+        backends.add(name, backend).map_err(http_error)?;
+    }
+    if let Some(name) = &opts.default_name {
+        backends.set_default(name).map_err(http_error)?;
+    }
+    let state = AppState::new(&config, backends).map_err(http_error)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
@@ -105,20 +135,15 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     Ok(Status::default())
 }
 
-fn load_models(opts: &ServeOptions) -> Result<Backends, CliError> {
-    let Some((first, rest)) = opts.models.split_first() else {
-        return Err(CliError::usage(
-            "no_model",
-            "no model configured: pass --model PATH.gguf or set HKPILOT_MODEL (scripts/fetch-default-model.sh installs the default SmolLM2)",
-        ));
-    };
-    let mut backends = Backends::single(load_one(first, opts)?);
-    for path in rest {
-        let engine = load_one(path, opts)?;
-        let name = engine.info().name.clone();
-        backends.add(name, engine).map_err(http_error)?;
-    }
-    Ok(backends)
+/// Loads every local GGUF model, each named by its engine (the file stem).
+fn load_models(opts: &ServeOptions) -> Result<Vec<(String, Arc<dyn LlmBackend>)>, CliError> {
+    opts.models
+        .iter()
+        .map(|path| {
+            let engine = load_one(path, opts)?;
+            Ok((engine.info().name.clone(), engine))
+        })
+        .collect()
 }
 
 fn load_one(path: &Path, opts: &ServeOptions) -> Result<Arc<dyn LlmBackend>, CliError> {

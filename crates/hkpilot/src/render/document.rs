@@ -21,7 +21,10 @@ pub fn markdown(file: &Path, doc: &Document) -> String {
         doc.id
     );
     for issue in &doc.issues {
-        let page = issue.page.map(|p| format!("page {p}: ")).unwrap_or_default();
+        let page = issue
+            .page
+            .map(|p| format!("page {p}: "))
+            .unwrap_or_default();
         let _ = writeln!(out, "> ⚠ {page}{}", issue.message);
     }
     if !doc.issues.is_empty() {
