@@ -87,7 +87,9 @@ pub struct Cell {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BlockKind {
     /// A heading; level 1 is the highest.
-    Heading { level: u8 },
+    Heading {
+        level: u8,
+    },
     Paragraph,
     /// An item of a list; `level` 0 is the outermost list.
     ListItem {
@@ -98,7 +100,9 @@ pub enum BlockKind {
         marker: Option<String>,
     },
     /// A table: rows of cells. The block's text is the rows, cells separated by " | ".
-    Table { rows: Vec<Vec<Cell>> },
+    Table {
+        rows: Vec<Vec<Cell>>,
+    },
     /// The boundary between two pages (its text is empty).
     PageBreak,
 }

@@ -13,9 +13,8 @@ pub mod span;
 pub mod summary;
 
 pub use document::{
-    content_hash, DocumentBuilder, BLOCK_SEPARATOR,
-    Block, BlockKind, Cell, Document, DocumentId, DocumentMeta, ExtractionIssue, IssueKind,
-    Page, SourceFormat,
+    content_hash, Block, BlockKind, Cell, Document, DocumentBuilder, DocumentId, DocumentMeta,
+    ExtractionIssue, IssueKind, Page, SourceFormat, BLOCK_SEPARATOR,
 };
 pub use lang::{Lang, LangProfile};
 pub use span::{Citation, Span};

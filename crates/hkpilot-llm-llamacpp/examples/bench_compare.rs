@@ -72,7 +72,13 @@ fn opts(max_tokens: u32) -> GenerationOptions {
     }
 }
 
-fn engine(model: &str, threads: u32, n_parallel: u32, n_ctx: u32, prefix: bool) -> Arc<LlamaEngine> {
+fn engine(
+    model: &str,
+    threads: u32,
+    n_parallel: u32,
+    n_ctx: u32,
+    prefix: bool,
+) -> Arc<LlamaEngine> {
     let mut c = EngineConfig::new(model);
     c.n_ctx = n_ctx;
     c.n_parallel = n_parallel;
@@ -101,7 +107,13 @@ async fn prompt_tokens(e: &LlamaEngine, n: usize, seed: usize) -> Vec<LlamaToken
 
 async fn single(model: &str, threads: u32, n_prompt: usize, n_gen: u32, reps: usize) {
     // Prefix cache off: every repetition computes its whole prompt, as llama-bench does.
-    let e = engine(model, threads, 1, (n_prompt as u32 + n_gen + 256).max(1024), false);
+    let e = engine(
+        model,
+        threads,
+        1,
+        (n_prompt as u32 + n_gen + 256).max(1024),
+        false,
+    );
     let warm = prompt_tokens(&e, 32, 999).await;
     let s = e.generate_tokens(warm, &opts(8)).expect("queued");
     let _ = drain(s, Instant::now()).await;
@@ -122,7 +134,9 @@ async fn single(model: &str, threads: u32, n_prompt: usize, n_gen: u32, reps: us
         best_pp = best_pp.max(pp);
         best_tg = best_tg.max(tg);
     }
-    println!("BEST single: pp{n_prompt} {best_pp:.2} tok/s, tg{n_gen}@d{n_prompt} {best_tg:.2} tok/s");
+    println!(
+        "BEST single: pp{n_prompt} {best_pp:.2} tok/s, tg{n_gen}@d{n_prompt} {best_tg:.2} tok/s"
+    );
 }
 
 fn chat(prompt: &str, max_tokens: u32) -> ChatRequest {
@@ -145,7 +159,11 @@ async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32
     let n = sets[0].len() as u32;
     let e = engine(model, threads, n, n_ctx, true);
     // Warm-up: one short request from set 0's first prompt, as the Python client does.
-    let warm: String = sets[0][0].split_whitespace().take(20).collect::<Vec<_>>().join(" ");
+    let warm: String = sets[0][0]
+        .split_whitespace()
+        .take(20)
+        .collect::<Vec<_>>()
+        .join(" ");
     let s = e.chat_stream(chat(&warm, 8)).await.expect("queued");
     let _ = drain(s, Instant::now()).await;
     let mut best: Option<(f64, f64, f64, f64)> = None;
@@ -154,7 +172,10 @@ async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32
             .iter()
             .map(|p| e.chat_tokens(&chat(p, max_tokens)).map_or(0, |t| t.len()))
             .collect();
-        println!("ours {set} rep {rep}: chat prompt tokens {lens:?}, sum + {n} x {max_tokens} = {}", lens.iter().sum::<usize>() + n as usize * max_tokens as usize);
+        println!(
+            "ours {set} rep {rep}: chat prompt tokens {lens:?}, sum + {n} x {max_tokens} = {}",
+            lens.iter().sum::<usize>() + n as usize * max_tokens as usize
+        );
         let before = e.metrics();
         let start = Instant::now();
         let tasks: Vec<_> = prompts

@@ -26,10 +26,45 @@ const CONTROL_TOKENS: usize = 5;
 
 /// Words the benchmark prompts use, so they tokenise to one token per word.
 const WORDS: &[&str] = &[
-    "the", "of", "and", "to", "in", "is", "that", "for", "it", "on", "with", "as", "was",
-    "what", "does", "say", "about", "Question", "Summarise", "this", "paper", "government", "policy", "housing",
-    "council", "report", "transport", "budget", "health", "education", "district", "public",
-    "service", "review", "committee", "legislative", "document", "summary", "answer",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "for",
+    "it",
+    "on",
+    "with",
+    "as",
+    "was",
+    "what",
+    "does",
+    "say",
+    "about",
+    "Question",
+    "Summarise",
+    "this",
+    "paper",
+    "government",
+    "policy",
+    "housing",
+    "council",
+    "report",
+    "transport",
+    "budget",
+    "health",
+    "education",
+    "district",
+    "public",
+    "service",
+    "review",
+    "committee",
+    "legislative",
+    "document",
+    "summary",
+    "answer",
 ];
 
 /// xorshift64*, as the crate's tiny models: deterministic weights without a dependency.
@@ -115,15 +150,24 @@ fn main() -> std::io::Result<()> {
 
     let mut w = GgufWriter::new();
     w.kv("general.architecture", MetaValue::Str("qwen2".into()))
-        .kv("general.name", MetaValue::Str("synthetic-qwen2.5-0.5b".into()))
+        .kv(
+            "general.name",
+            MetaValue::Str("synthetic-qwen2.5-0.5b".into()),
+        )
         .kv("general.alignment", MetaValue::U32(32))
         .kv("qwen2.context_length", MetaValue::U32(32768))
         .kv("qwen2.embedding_length", MetaValue::U32(e as u32))
         .kv("qwen2.block_count", MetaValue::U32(N_LAYER as u32))
         .kv("qwen2.feed_forward_length", MetaValue::U32(ff as u32))
         .kv("qwen2.attention.head_count", MetaValue::U32(N_HEAD as u32))
-        .kv("qwen2.attention.head_count_kv", MetaValue::U32(N_HEAD_KV as u32))
-        .kv("qwen2.attention.layer_norm_rms_epsilon", MetaValue::F32(1e-6))
+        .kv(
+            "qwen2.attention.head_count_kv",
+            MetaValue::U32(N_HEAD_KV as u32),
+        )
+        .kv(
+            "qwen2.attention.layer_norm_rms_epsilon",
+            MetaValue::F32(1e-6),
+        )
         .kv("qwen2.rope.freq_base", MetaValue::F32(1_000_000.0))
         .kv("tokenizer.ggml.model", MetaValue::Str("llama".into()))
         .kv("tokenizer.ggml.tokens", MetaValue::ArrStr(tokens))
@@ -134,7 +178,10 @@ fn main() -> std::io::Result<()> {
         .kv("tokenizer.ggml.eos_token_id", MetaValue::U32(2))
         .kv("tokenizer.ggml.add_bos_token", MetaValue::Bool(false))
         .kv("tokenizer.ggml.add_eos_token", MetaValue::Bool(false))
-        .kv("tokenizer.chat_template", MetaValue::Str(TINY_CHAT_TEMPLATE.into()));
+        .kv(
+            "tokenizer.chat_template",
+            MetaValue::Str(TINY_CHAT_TEMPLATE.into()),
+        );
 
     // Tied embeddings (no output.weight), as Qwen2.5-0.5B.
     let mut embd = rng.fill(e * v, 1.0);
@@ -155,7 +202,11 @@ fn main() -> std::io::Result<()> {
         w.tensor(&b("ffn_gate.weight"), &[e, ff], rng.fill(e * ff, w_scale));
         w.tensor(&b("ffn_up.weight"), &[e, ff], rng.fill(e * ff, w_scale));
         let down_scale = 1.5 / (ff as f32).sqrt();
-        w.tensor(&b("ffn_down.weight"), &[ff, e], rng.fill(ff * e, down_scale));
+        w.tensor(
+            &b("ffn_down.weight"),
+            &[ff, e],
+            rng.fill(ff * e, down_scale),
+        );
     }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;

@@ -347,7 +347,10 @@ fn tables_alone_are_summarised_from_their_rows() {
             .iter()
             .all(|x| x.citations[0].quote.contains('|')));
         // Shown without the blank cells that pad the rows.
-        assert!(s.sentences.iter().all(|x| !x.text.contains("|  |")), "{s:?}");
+        assert!(
+            s.sentences.iter().all(|x| !x.text.contains("|  |")),
+            "{s:?}"
+        );
     }
 
     // Figures alone, with no table and no words, are reported, not summarised.

@@ -135,8 +135,11 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     Ok(Status::default())
 }
 
+/// A backend and the name requests use for it.
+type NamedBackend = (String, Arc<dyn LlmBackend>);
+
 /// Loads every local GGUF model, each named by its engine (the file stem).
-fn load_models(opts: &ServeOptions) -> Result<Vec<(String, Arc<dyn LlmBackend>)>, CliError> {
+fn load_models(opts: &ServeOptions) -> Result<Vec<NamedBackend>, CliError> {
     opts.models
         .iter()
         .map(|path| {

@@ -54,7 +54,7 @@ fn title(docs: &[(&PathBuf, &Document)]) -> String {
         .join(" · ")
 }
 
-fn file_of<'a>(docs: &'a [(&PathBuf, &Document)], id: &hkpilot_core::DocumentId) -> String {
+fn file_of(docs: &[(&PathBuf, &Document)], id: &hkpilot_core::DocumentId) -> String {
     docs.iter()
         .find(|(_, d)| &d.id == id)
         .map(|(f, _)| f.display().to_string())
