@@ -404,6 +404,11 @@ impl Drop for Server {
 
 /// Starts `hkpilot serve --port 0 ARGS…` and waits for the address it prints.
 fn start_server(args: &[&std::ffi::OsStr]) -> Server {
+    start_server_with_env(args, &[])
+}
+
+/// Like [`start_server`], with extra environment variables.
+fn start_server_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Server {
     use std::io::BufRead;
     let bin = assert_cmd::cargo::cargo_bin("hkpilot");
     let mut cmd = std::process::Command::new(bin);
@@ -415,6 +420,7 @@ fn start_server(args: &[&std::ffi::OsStr]) -> Server {
     let mut child = cmd
         .args(["serve", "--port", "0", "--ctx-size", "2048"])
         .args(args)
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -521,4 +527,37 @@ fn serve_forwards_to_a_remote_openai_server_by_name() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert!(v["choices"][0]["message"]["content"].is_string(), "{v}");
     assert_eq!(v["usage"]["completion_tokens"], 6, "{v}");
+}
+
+#[test]
+fn serve_works_with_the_official_openai_python_client() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "{} is missing: run scripts/setup.sh, which installs the `openai` Python client",
+        python.display()
+    );
+    let server = start_server_with_env(
+        &["--models-dir".as_ref(), models_dir().as_os_str()],
+        &[("HKPILOT_API_KEYS", "sk-cli-test")],
+    );
+    let out = std::process::Command::new(python)
+        .arg(root.join("crates/hkpilot-http/tests/openai_client.py"))
+        .args(["--base-url", &format!("http://{}/v1", server.addr)])
+        .args(["--api-key", "sk-cli-test"])
+        .args(["--model", "SmolLM2-135M-Instruct.Q4_1", "--real-model"])
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openai client failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
