@@ -206,8 +206,11 @@ fn validate_config(c: &EngineConfig) -> Result<(), LlmError> {
     if c.n_batch == 0 || c.n_parallel == 0 {
         return bad("n_batch and n_parallel must be at least 1");
     }
-    if c.n_batch < c.n_parallel {
-        return bad("n_batch must be at least n_parallel (every generating sequence needs a row)");
+    // llama.cpp sizes its output buffer from n_batch but may be asked for one output
+    // per sequence (generating ones and cache slots alike); fewer rows abort it
+    // (GGML_ASSERT n_outputs_max), so refuse the configuration instead.
+    if c.n_batch < c.n_parallel + c.n_cache_slots {
+        return bad("n_batch must be at least n_parallel + n_cache_slots (every sequence may need an output row)");
     }
     if c.n_parallel + c.n_cache_slots > 256 {
         return bad("n_parallel + n_cache_slots must not exceed 256 (llama.cpp's sequence limit)");

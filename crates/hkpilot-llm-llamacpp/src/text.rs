@@ -34,11 +34,12 @@ impl Utf8Decoder {
         &self.pending
     }
 
-    /// Whatever is left at the end of generation (an incomplete character becomes U+FFFD).
+    /// Whatever is left at the end of generation. `push` releases everything but an
+    /// incomplete character, so what is left is half a character cut off by the token
+    /// limit: it is dropped, since U+FFFD at the end of a Chinese reply reads as a bug.
     pub(crate) fn finish(&mut self) -> String {
-        let s = String::from_utf8_lossy(&self.pending).into_owned();
         self.pending.clear();
-        s
+        String::new()
     }
 }
 
@@ -112,6 +113,10 @@ mod tests {
         assert_eq!(d.push(&bytes[1..2]), "");
         assert_eq!(d.push(&bytes[2..]), "香");
         assert_eq!(d.push(&[0xff, b'a']), "\u{fffd}a");
+        // Half a character left when generation stops is dropped, not shown as U+FFFD.
+        assert_eq!(d.push(&bytes[..2]), "");
+        assert_eq!(d.finish(), "");
+        assert!(d.pending().is_empty());
     }
 
     #[test]

@@ -440,3 +440,17 @@ async fn a_crashed_inference_thread_fails_requests_instead_of_hanging() {
         hkpilot_llm::HealthStatus::Unavailable
     );
 }
+
+#[test]
+fn a_batch_too_small_for_its_sequences_is_refused_not_aborted() {
+    // n_batch 2 with 1 generating sequence and 4 cache slots used to reach a
+    // GGML_ASSERT inside llama.cpp and abort the process.
+    let mut c = EngineConfig::new(tiny_llama().to_path_buf());
+    c.n_ctx = 256;
+    c.n_batch = 2;
+    c.n_parallel = 1;
+    c.n_cache_slots = 4;
+    let err = LlamaEngine::load(c).unwrap_err();
+    assert_eq!(err.code().as_str(), "invalid_request", "{err}");
+    assert!(err.to_string().contains("n_cache_slots"), "{err}");
+}
