@@ -20,4 +20,4 @@ pub use chunk::{chunk_units, Chunk};
 pub use cite::{check_citations, parse_cited, CheckedSentence, CitedSentence, Flag};
 pub use error::GroundedError;
 pub use faithful::{check_facts, extract_facts, Fact, FactKind};
-pub use numbered::{number_documents, render_units, NumberedSources, SourceUnit};
+pub use numbered::{number_documents, render_unit, render_units, NumberedSources, SourceUnit};
