@@ -249,3 +249,41 @@ fn default_data_dir() -> PathBuf {
     }
     PathBuf::from("hkpilot-data")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FileConfig;
+
+    /// hkpilot.example.toml with every commented-out setting switched on.
+    fn example_with_settings_on() -> String {
+        let text = include_str!("../../../hkpilot.example.toml");
+        let mut out = String::new();
+        for line in text.lines() {
+            let setting = line.strip_prefix("# ").filter(|rest| {
+                let key: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                (!key.is_empty() && rest[key.len()..].starts_with(" = ")) || rest.starts_with("[[")
+            });
+            match setting {
+                Some(rest) => out.push_str(rest),
+                None if line.starts_with('#') => continue,
+                None => out.push_str(line),
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn every_key_in_the_example_config_is_accepted() {
+        let text = example_with_settings_on();
+        let parsed: FileConfig = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("hkpilot.example.toml is out of date: {e}\n{text}"));
+        assert_eq!(parsed.server.port, Some(8080));
+        assert_eq!(parsed.remote.len(), 1);
+        assert_eq!(parsed.remote[0].name, "vllm-qwen");
+        assert_eq!(parsed.model, vec!["SmolLM2-135M-Instruct.Q4_1".to_string()]);
+    }
+}
