@@ -1,11 +1,11 @@
 //! `hkpilot serve`: loads the configured model(s) into the embedded llama.cpp engine
 //! and serves the OpenAI-compatible HTTP API until Ctrl-C or SIGTERM.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hkpilot_http::{AppState, Backends, HttpConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT};
+use hkpilot_http::{AppState, Backends, HttpConfig};
 use hkpilot_llm::{LlmBackend, LlmError};
 use hkpilot_llm_llamacpp::{EngineConfig, LlamaEngine};
 
@@ -33,22 +33,6 @@ pub struct ServeOptions {
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
     /// The backend that answers requests naming no model, when not the first local one.
     pub default_name: Option<String>,
-}
-
-impl Default for ServeOptions {
-    fn default() -> Self {
-        Self {
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: DEFAULT_PORT,
-            models: Vec::new(),
-            api_keys: Vec::new(),
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            n_ctx: None,
-            threads: None,
-            remotes: Vec::new(),
-            default_name: None,
-        }
-    }
 }
 
 fn llm_error(e: LlmError) -> CliError {
