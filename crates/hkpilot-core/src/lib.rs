@@ -18,4 +18,7 @@ pub use document::{
 };
 pub use lang::{Lang, LangProfile};
 pub use span::{Citation, Span};
-pub use summary::{Summary, SummaryMethod, SummarySentence};
+pub use summary::{
+    ActionItem, Provenance, SentenceFlag, StructuredSummary, Summary, SummaryMethod,
+    SummarySentence,
+};

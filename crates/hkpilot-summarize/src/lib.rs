@@ -123,6 +123,11 @@ pub fn summarize_extractive(
         lang,
         sentences,
         ai_generated: true,
+        structured: None,
+        provenance: hkpilot_core::Provenance {
+            source_hashes: docs.iter().map(|d| d.meta.content_hash.clone()).collect(),
+            ..Default::default()
+        },
     })
 }
 
@@ -169,6 +174,7 @@ fn cite(
             quote: quote.to_string(),
             section: collected.section_heading[unit.section].map(str::to_string),
         }],
+        flags: Vec::new(),
     }
 }
 
