@@ -2,7 +2,7 @@
 
 use hkpilot_llm::LlmError;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum GroundedError {
     #[error("the documents hold no sentences to summarise; check that text was extracted (a scanned PDF needs OCR)")]
     NoSources,
@@ -12,6 +12,12 @@ pub enum GroundedError {
 
     #[error("model call failed: {0}")]
     Llm(#[from] LlmError),
+
+    #[error("the model wrote no summary sentences; try a larger model, or use the extractive summary (no --model)")]
+    NoOutput,
+
+    #[error("{0}")]
+    Extractive(hkpilot_summarize::SummarizeError),
 }
 
 impl GroundedError {
@@ -21,6 +27,8 @@ impl GroundedError {
             GroundedError::NoSources => "no_sources",
             GroundedError::InvalidBudget(_) => "invalid_budget",
             GroundedError::Llm(_) => "llm_error",
+            GroundedError::NoOutput => "no_model_output",
+            GroundedError::Extractive(e) => e.code(),
         }
     }
 }

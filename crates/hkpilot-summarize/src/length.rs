@@ -12,7 +12,9 @@ use std::str::FromStr;
 ///   accepted for brief and detailed);
 /// - `N` — exactly N sentences (fewer when the document has fewer), e.g. `5`;
 /// - `Nc` or `Nchars` — at most N characters of summary text (the sentences as
-///   [`hkpilot_core::Summary::text`] joins them), e.g. `600c`.
+///   [`hkpilot_core::Summary::text`] joins them), e.g. `600c`;
+/// - `Nw` or `Nwords` — about N words (a Chinese character counts as a word);
+/// - `Nb` or `Nbullets` — N bullet points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Length {
     /// A few sentences: what to read in thirty seconds.
@@ -26,7 +28,18 @@ pub enum Length {
     Sentences(usize),
     /// At most this many characters.
     Chars(usize),
+    /// About this many words; a Chinese character counts as one word.
+    Words(usize),
+    /// This many bullet points (one sentence each).
+    Bullets(usize),
 }
+
+/// A length target from its number, for parsing suffixed targets.
+type MakeLength = fn(usize) -> Length;
+
+/// Characters per English word including its space, for turning a word target into
+/// a character ceiling when a selector can only count characters.
+const CHARS_PER_WORD: usize = 6;
 
 /// What the selector must respect, once the length target meets a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +86,32 @@ impl Length {
                 max_sentences: candidates,
                 max_chars: Some(n),
             },
+            Length::Words(n) => Budget {
+                max_sentences: candidates,
+                max_chars: Some(n.saturating_mul(CHARS_PER_WORD)),
+            },
+            Length::Bullets(n) => Budget {
+                max_sentences: n.min(candidates),
+                max_chars: None,
+            },
+        }
+    }
+
+    /// How many sentences (or bullet points) a summary of a document with
+    /// `candidates` sentences should have; what a model is asked to write.
+    pub fn target_sentences(self, candidates: usize) -> usize {
+        let b = self.budget(candidates);
+        match b.max_chars {
+            // One summary sentence is about 150 characters of English.
+            Some(c) => (c / 150).clamp(1, candidates.max(1)),
+            None => b.max_sentences.max(1),
         }
     }
 
     /// Rejects targets that can only produce an empty summary.
     pub(crate) fn validate(self) -> Result<(), SummarizeError> {
         match self {
-            Length::Sentences(0) | Length::Chars(0) => {
+            Length::Sentences(0) | Length::Chars(0) | Length::Words(0) | Length::Bullets(0) => {
                 Err(SummarizeError::InvalidLength(self.to_string()))
             }
             _ => Ok(()),
@@ -95,6 +127,8 @@ impl fmt::Display for Length {
             Length::Detailed => f.write_str("detailed"),
             Length::Sentences(n) => write!(f, "{n}"),
             Length::Chars(n) => write!(f, "{n}c"),
+            Length::Words(n) => write!(f, "{n}w"),
+            Length::Bullets(n) => write!(f, "{n}b"),
         }
     }
 }
@@ -110,19 +144,22 @@ impl FromStr for Length {
             "standard" | "medium" => Length::Standard,
             "detailed" | "long" => Length::Detailed,
             _ => {
-                let (digits, chars) = if let Some(d) = t.strip_suffix("chars") {
-                    (d, true)
-                } else if let Some(d) = t.strip_suffix('c') {
-                    (d, true)
-                } else {
-                    (t.as_str(), false)
-                };
+                // Longest suffixes first, so "words" is not read as "…s".
+                let units: [(&str, MakeLength); 7] = [
+                    ("chars", Length::Chars),
+                    ("words", Length::Words),
+                    ("bullets", Length::Bullets),
+                    ("c", Length::Chars),
+                    ("w", Length::Words),
+                    ("b", Length::Bullets),
+                    ("", Length::Sentences),
+                ];
+                let (digits, make) = units
+                    .iter()
+                    .find_map(|(suffix, make)| t.strip_suffix(suffix).map(|d| (d, *make)))
+                    .ok_or_else(bad)?;
                 let n: usize = digits.trim().parse().map_err(|_| bad())?;
-                if chars {
-                    Length::Chars(n)
-                } else {
-                    Length::Sentences(n)
-                }
+                make(n)
             }
         };
         length.validate()?;
@@ -143,11 +180,15 @@ mod tests {
             ("7", Length::Sentences(7)),
             ("600c", Length::Chars(600)),
             ("600 chars", Length::Chars(600)),
+            ("200w", Length::Words(200)),
+            ("200 words", Length::Words(200)),
+            ("5b", Length::Bullets(5)),
+            ("5 bullets", Length::Bullets(5)),
         ] {
             assert_eq!(text.parse::<Length>().unwrap(), want, "{text}");
             assert_eq!(want.to_string().parse::<Length>().unwrap(), want);
         }
-        for bad in ["", "0", "0c", "-3", "lots", "5x"] {
+        for bad in ["", "0", "0c", "0w", "0b", "-3", "lots", "5x", "w"] {
             let err = bad.parse::<Length>().unwrap_err();
             assert_eq!(err.code(), "invalid_length", "{bad}");
         }
@@ -174,5 +215,9 @@ mod tests {
         assert_eq!(Length::Sentences(4).budget(10).max_sentences, 4);
         assert_eq!(Length::Sentences(40).budget(10).max_sentences, 10);
         assert_eq!(Length::Chars(120).budget(10).max_chars, Some(120));
+        assert_eq!(Length::Bullets(3).budget(10).max_sentences, 3);
+        assert_eq!(Length::Words(100).budget(10).max_chars, Some(600));
+        assert_eq!(Length::Bullets(3).target_sentences(10), 3);
+        assert_eq!(Length::Chars(450).target_sentences(10), 3);
     }
 }

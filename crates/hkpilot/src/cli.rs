@@ -96,8 +96,8 @@ pub struct SummarizeArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Summary length: brief, standard, detailed, a number of sentences (e.g. 5) or of
-    /// characters (e.g. 300c).
+    /// Summary length: brief, standard, detailed, or a number of sentences (5),
+    /// characters (300c), words (200w) or bullet points (5b).
     #[arg(long, env = "HKPILOT_SUMMARY_LENGTH", value_name = "LENGTH")]
     pub length: Option<String>,
 
@@ -107,12 +107,56 @@ pub struct SummarizeArgs {
     pub lang: Option<String>,
 
     /// Summarise all files together as one collection.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "compare")]
     pub together: bool,
 
-    /// Output format.
+    /// Summarise each file with the same settings and show the summaries side by side.
+    #[arg(long)]
+    pub compare: bool,
+
+    /// With a model: what the summary should concentrate on, e.g. "what this means for
+    /// the Education Bureau".
+    #[arg(long, env = "HKPILOT_SUMMARY_FOCUS", value_name = "TEXT")]
+    pub focus: Option<String>,
+
+    /// With a model: tokens one model pass may use (prompt and output). Longer
+    /// documents are summarised chunk by chunk and the notes merged.
+    #[arg(long, env = "HKPILOT_SUMMARY_WINDOW", value_name = "TOKENS")]
+    pub window: Option<usize>,
+
+    /// With a model: chunks summarised at once (the engine batches them).
+    #[arg(
+        long,
+        env = "HKPILOT_SUMMARY_PARALLEL",
+        value_name = "N",
+        default_value_t = 4
+    )]
+    pub parallel: usize,
+
+    /// With a model: sampling seed (greedy decoding is the default, so runs repeat).
+    #[arg(long, env = "HKPILOT_SEED", value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Output format. `docx` writes a Word file (see --output).
     #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
-    pub format: OutputFormat,
+    pub format: SummaryFormat,
+
+    /// Where to write the output (required for docx; default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How a summary is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Markdown, for people.
+    Md,
+    /// JSON, stable, for scripts.
+    Json,
+    /// Plain text.
+    Text,
+    /// A Word document with citations as footnotes.
+    Docx,
 }
 
 #[derive(Debug, Args)]

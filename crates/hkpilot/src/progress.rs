@@ -56,3 +56,35 @@ impl PagesBar {
         self.bar.finish_and_clear();
     }
 }
+
+/// Progress of a model summary, phase by phase ("reading chunks [====> ] 12/40").
+/// Hidden for one-pass summaries, which finish before a bar would help.
+#[derive(Debug)]
+pub struct PhaseBar {
+    bar: ProgressBar,
+}
+
+impl PhaseBar {
+    pub fn new(label: &str) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix}: {msg} [{bar:30}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(label.to_string());
+        Self { bar }
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl hkpilot_grounded::ProgressSink for PhaseBar {
+    fn update(&self, phase: hkpilot_grounded::Phase, done: usize, total: usize) {
+        self.bar.set_message(phase.label());
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+    }
+}

@@ -1,10 +1,13 @@
 //! The subcommands. Each reads its inputs, reports per-file failures without stopping
 //! the others, prints results in the requested format, and returns a [`Status`].
 
+mod backend;
 mod ingest;
 mod model;
 mod serve;
 mod summarize;
+
+pub use summarize::{docs_of, SummaryOutput};
 
 use crate::cli::{Cli, Command, ModelAction};
 use crate::config::Settings;

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hkpilot_http::{AppState, Backends, HttpConfig};
-use hkpilot_llm::{LlmBackend, LlmError};
+use hkpilot_llm::LlmBackend;
 use hkpilot_llm_llamacpp::{EngineConfig, LlamaEngine};
 
+use super::backend::llm_error;
 use super::Status;
-use crate::error::{CliError, Kind};
+use crate::error::CliError;
 
 /// Everything `serve` needs, resolved by the CLI from flags < env < config file.
 #[derive(Debug, Clone)]
@@ -33,17 +34,6 @@ pub struct ServeOptions {
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
     /// The backend that answers requests naming no model, when not the first local one.
     pub default_name: Option<String>,
-}
-
-fn llm_error(e: LlmError) -> CliError {
-    // A bad model path or file is the operator's to fix: exit code 2.
-    let user = e.is_user_error() || matches!(e, LlmError::InvalidModelFile { .. });
-    let kind = if user {
-        Kind::UserInput
-    } else {
-        Kind::Internal
-    };
-    CliError::new(e.code().as_str(), kind, e.to_string())
 }
 
 fn http_error(e: hkpilot_http::HttpError) -> CliError {

@@ -1,0 +1,361 @@
+//! Summaries written as .docx and read back: through HKPilot's own DOCX reader (the
+//! text an officer sees) and part by part (footnotes, references, well-formed XML).
+
+mod common;
+
+use common::{block_with, check_package, headings, read_back};
+use hkpilot_core::{
+    content_hash, ActionItem, Citation, DocumentId, Lang, Provenance, SentenceFlag, Span,
+    StructuredSummary, Summary, SummaryMethod, SummarySentence,
+};
+use hkpilot_export::{summary_docx, ExportError, SourceInfo};
+
+const TRICKY_QUOTE: &str = r#"Rates < 5% & the "cap" stays."#;
+
+fn source(title: &str, file: &str) -> (DocumentId, SourceInfo) {
+    let hash = content_hash(title.as_bytes());
+    let info = SourceInfo {
+        title: title.to_string(),
+        file_name: Some(file.to_string()),
+        content_hash: hash.clone(),
+    };
+    (DocumentId::from_content_hash(&hash), info)
+}
+
+fn cite(doc: &DocumentId, page: u32, section: Option<&str>, quote: &str) -> Citation {
+    Citation {
+        span: Span {
+            doc: doc.clone(),
+            start: 0,
+            end: quote.chars().count(),
+            page,
+            block: 0,
+        },
+        quote: quote.to_string(),
+        section: section.map(str::to_string),
+    }
+}
+
+fn flagged(text: &str, citations: Vec<Citation>, flags: Vec<SentenceFlag>) -> SummarySentence {
+    SummarySentence {
+        text: text.to_string(),
+        citations,
+        flags,
+    }
+}
+
+fn summary(lang: Lang, docs: &[&DocumentId], sentences: Vec<SummarySentence>) -> Summary {
+    Summary {
+        documents: docs.iter().map(|d| (*d).clone()).collect(),
+        method: SummaryMethod::Abstractive {
+            model: "qwen2.5-7b-instruct-q4_k_m".to_string(),
+        },
+        lang,
+        sentences,
+        ai_generated: true,
+        structured: None,
+        provenance: Provenance::default(),
+    }
+}
+
+#[test]
+fn english_summary_with_footnotes_flags_and_sections() {
+    let (pa, pa_info) = source("Policy Address 2024", "policy-address-2024.pdf");
+    let (lc, lc_info) = source("LegCo Paper CB(1)123/24", "cb1-123.docx");
+    let s1 = "The Government will build 30,000 public housing flats by 2027.";
+    let s2 = "Rates stay below 5 per cent under the cap.";
+    let s3 = "The scheme will cost HK$3 billion.";
+    let s4 = "Officers welcomed the plan.";
+    let mut sum = summary(
+        Lang::En,
+        &[&pa, &lc],
+        vec![
+            SummarySentence::cited(
+                s1,
+                vec![
+                    cite(
+                        &pa,
+                        12,
+                        Some("Housing"),
+                        "We will build 30 000 flats by 2027.",
+                    ),
+                    cite(&lc, 2, None, "The target is 30 000 units."),
+                ],
+            ),
+            SummarySentence::cited(s2, vec![cite(&lc, 4, Some("Rates"), TRICKY_QUOTE)]),
+            flagged(
+                s3,
+                vec![cite(&pa, 15, None, "The scheme is funded.")],
+                vec![
+                    SentenceFlag::Unsupported,
+                    SentenceFlag::NotInSource {
+                        what: "money".into(),
+                        text: "HK$3 billion".into(),
+                    },
+                ],
+            ),
+            flagged(s4, vec![], vec![SentenceFlag::NoCitation]),
+        ],
+    );
+    let key = SummarySentence::cited(
+        "Housing supply rises.",
+        vec![cite(&pa, 12, None, "More flats.")],
+    );
+    sum.structured = Some(StructuredSummary {
+        key_points: vec![key.clone()],
+        decisions: vec![SummarySentence::cited("The plan was approved.", vec![])],
+        figures: vec![SummarySentence::cited("30,000 flats.", vec![])],
+        action_items: vec![ActionItem {
+            item: SummarySentence::cited("Identify sites.", vec![cite(&lc, 5, None, "Sites.")]),
+            owner: Some("Housing Department".into()),
+            due: Some("31 March 2025".into()),
+        }],
+        open_questions: vec![SummarySentence::cited("How is it funded?", vec![])],
+    });
+    sum.provenance = Provenance {
+        model: Some("qwen2.5-7b-instruct-q4_k_m".into()),
+        settings: [("length".to_string(), "standard".to_string())].into(),
+        source_hashes: vec![pa_info.content_hash.clone(), lc_info.content_hash.clone()],
+        fallback: None,
+        stats: [("model_calls".to_string(), 3u64)].into(),
+    };
+    let bytes = summary_docx(&sum, &[pa_info.clone(), lc_info.clone()]).unwrap();
+
+    let doc = read_back(&bytes);
+    assert_eq!(
+        doc.meta.title.as_deref(),
+        Some("Summary: Policy Address 2024 · LegCo Paper CB(1)123/24")
+    );
+    assert_eq!(
+        headings(&doc),
+        [
+            "Summary",
+            "Sources",
+            "Overview",
+            "Key points",
+            "Decisions",
+            "Figures",
+            "Action items",
+            "Open questions",
+            "Provenance"
+        ]
+    );
+    block_with(&doc, "AI-generated — check against the sources before use");
+    block_with(&doc, "由人工智能生成，使用前請核對原文");
+    block_with(
+        &doc,
+        "Method: written by the language model qwen2.5-7b-instruct-q4_k_m",
+    );
+    block_with(&doc, "Policy Address 2024 (policy-address-2024.pdf)");
+    for s in [s1, s2] {
+        assert_eq!(block_with(&doc, s), s, "a cited sentence carries no marker");
+    }
+    assert_eq!(
+        block_with(&doc, s3),
+        format!("{s3} [unsupported] [not in source: HK$3 billion]")
+    );
+    assert_eq!(block_with(&doc, s4), format!("{s4} [no citation]"));
+    block_with(
+        &doc,
+        "Identify sites. (owner: Housing Department; due: 31 March 2025)",
+    );
+    block_with(&doc, "length: standard");
+    block_with(
+        &doc,
+        &format!("Policy Address 2024: {}", pa_info.content_hash),
+    );
+    block_with(&doc, "model_calls: 3");
+    assert!(
+        !doc.text.contains("Note:"),
+        "no fallback note without a fallback"
+    );
+
+    let (parts, notes) = check_package(&bytes);
+    assert_eq!(notes.len(), 6, "one footnote per citation: {notes:?}");
+    assert_eq!(
+        notes[0],
+        " Policy Address 2024, p. 12, § Housing: “We will build 30 000 flats by 2027.”"
+    );
+    assert_eq!(
+        notes[1],
+        " LegCo Paper CB(1)123/24, p. 2: “The target is 30 000 units.”"
+    );
+    assert_eq!(
+        notes[2],
+        format!(" LegCo Paper CB(1)123/24, p. 4, § Rates: “{TRICKY_QUOTE}”")
+    );
+    assert!(parts["word/footnotes.xml"].contains("Rates &lt; 5% &amp; the &quot;cap&quot; stays."));
+    let styles = &parts["word/styles.xml"];
+    assert!(styles.contains(r#"w:eastAsia="Microsoft JhengHei""#));
+    assert!(styles.contains(r#"w:eastAsia="zh-HK""#));
+    assert!(parts["word/document.xml"].contains(r#"<w:highlight w:val="yellow"/>"#));
+}
+
+#[test]
+fn traditional_chinese_summary_with_fallback_note() {
+    let (doc_id, info) = source("二零二四年施政報告", "policy-address-2024-tc.pdf");
+    let s1 = "政府會在二零二七年前興建三萬個公營房屋單位。";
+    let s2 = "計劃涉及三十億港元。";
+    let mut sum = summary(
+        Lang::ZhHant,
+        &[&doc_id],
+        vec![
+            SummarySentence::cited(s1, vec![cite(&doc_id, 3, Some("房屋"), "興建三萬個單位。")]),
+            flagged(
+                s2,
+                vec![cite(&doc_id, 5, None, "計劃已獲撥款。")],
+                vec![
+                    SentenceFlag::Unsupported,
+                    SentenceFlag::NotInSource {
+                        what: "money".into(),
+                        text: "三十億港元".into(),
+                    },
+                ],
+            ),
+        ],
+    );
+    sum.method = SummaryMethod::Extractive {
+        algorithm: "lexrank-sections-mmr".into(),
+    };
+    sum.provenance.fallback = Some("model unavailable".into());
+    sum.structured = Some(StructuredSummary {
+        key_points: vec![SummarySentence::cited(
+            s1,
+            vec![cite(&doc_id, 3, None, "興建。")],
+        )],
+        action_items: vec![ActionItem {
+            item: SummarySentence::cited("物色土地。", vec![]),
+            owner: Some("房屋署".into()),
+            due: None,
+        }],
+        ..Default::default()
+    });
+    let bytes = summary_docx(&sum, &[info]).unwrap();
+
+    let doc = read_back(&bytes);
+    assert_eq!(
+        headings(&doc),
+        ["摘要", "資料來源", "概覽", "要點", "跟進事項", "生成記錄"]
+    );
+    block_with(&doc, "由人工智能生成，使用前請核對原文 / AI-generated");
+    block_with(
+        &doc,
+        "方法：摘錄——句子選自原文，未經改寫（lexrank-sections-mmr）",
+    );
+    block_with(
+        &doc,
+        "注意：未能按要求由語言模型撰寫摘要（model unavailable），現改為顯示摘錄摘要。",
+    );
+    assert_eq!(
+        block_with(&doc, s2),
+        format!("{s2}[未獲原文支持][原文未見：三十億港元]")
+    );
+    block_with(&doc, "物色土地。（負責人：房屋署）");
+    block_with(&doc, "模型：無（摘錄摘要）");
+
+    let (_, notes) = check_package(&bytes);
+    assert_eq!(
+        notes[0],
+        " 二零二四年施政報告，第 3 頁，〈房屋〉：「興建三萬個單位。」"
+    );
+    assert_eq!(notes.len(), 3);
+}
+
+#[test]
+fn mixed_language_summary_keeps_both_scripts() {
+    let (doc_id, info) = source("Budget 2024–25 財政預算案", "budget.pdf");
+    let zh = "政府將推出「新資本投資者入境計劃」。";
+    let en = "The Northern Metropolis remains a priority.";
+    let sum = summary(
+        Lang::En,
+        &[&doc_id],
+        vec![
+            SummarySentence::cited(zh, vec![cite(&doc_id, 7, Some("投資推廣"), "推出新計劃。")]),
+            flagged(en, vec![], vec![SentenceFlag::Unsupported]),
+        ],
+    );
+    let bytes = summary_docx(&sum, &[info]).unwrap();
+    let doc = read_back(&bytes);
+    assert_eq!(block_with(&doc, zh), zh);
+    assert_eq!(block_with(&doc, en), format!("{en} [unsupported]"));
+    // No provenance model recorded: the method's model is named.
+    block_with(&doc, "Model: qwen2.5-7b-instruct-q4_k_m");
+    let (_, notes) = check_package(&bytes);
+    assert_eq!(
+        notes,
+        [" Budget 2024–25 財政預算案, p. 7, § 投資推廣: “推出新計劃。”"]
+    );
+}
+
+#[test]
+fn simplified_chinese_gets_simplified_labels_and_fonts() {
+    let (doc_id, info) = source("政策文件", "policy.txt");
+    let sum = summary(
+        Lang::ZhHans,
+        &[&doc_id],
+        vec![SummarySentence::cited(
+            "政府将增加供应。",
+            vec![cite(&doc_id, 1, None, "增加供应。")],
+        )],
+    );
+    let bytes = summary_docx(&sum, &[info]).unwrap();
+    assert_eq!(
+        headings(&read_back(&bytes))[..3],
+        ["摘要", "资料来源", "概览"]
+    );
+    let (parts, notes) = check_package(&bytes);
+    assert_eq!(notes, [" 政策文件，第 1 页：“增加供应。”"]);
+    assert!(parts["word/styles.xml"].contains(r#"w:eastAsia="Microsoft YaHei""#));
+    assert!(parts["word/styles.xml"].contains(r#"w:eastAsia="zh-CN""#));
+}
+
+#[test]
+fn characters_xml_cannot_hold_are_dropped_and_output_is_stable() {
+    let (doc_id, info) = source("Control\u{1}chars", "c.txt");
+    let sum = summary(
+        Lang::En,
+        &[&doc_id],
+        vec![SummarySentence::cited(
+            "Line one\u{b}\tand\nline two.",
+            vec![cite(&doc_id, 0, None, "quote\u{0}with NUL")],
+        )],
+    );
+    let bytes = summary_docx(&sum, std::slice::from_ref(&info)).unwrap();
+    let (_, notes) = check_package(&bytes);
+    assert_eq!(
+        notes,
+        [" Controlchars: “quotewith NUL”"],
+        "page 0 is left out"
+    );
+    block_with(&read_back(&bytes), "Line one");
+    assert_eq!(
+        bytes,
+        summary_docx(&sum, &[info]).unwrap(),
+        "same input, same bytes"
+    );
+}
+
+#[test]
+fn sources_must_match_the_summary_documents() {
+    let (a, a_info) = source("A", "a.txt");
+    let (_, b_info) = source("B", "b.txt");
+    let sum = summary(Lang::En, &[&a], vec![]);
+    let err = summary_docx(&sum, &[]).unwrap_err();
+    assert_eq!(err.code(), "source_count_mismatch");
+    let err = summary_docx(&sum, &[b_info]).unwrap_err();
+    assert_eq!(err.code(), "source_mismatch");
+    assert!(matches!(err, ExportError::SourceMismatch { index: 0, .. }));
+    assert!(summary_docx(&sum, &[a_info]).is_ok());
+}
+
+#[test]
+#[should_panic(expected = "is not well-formed")]
+fn the_checker_itself_rejects_broken_xml() {
+    common::parse("broken", r#"<a x="1"><b></a>"#);
+}
+
+#[test]
+#[should_panic(expected = "is not well-formed")]
+fn the_checker_itself_rejects_duplicate_attributes() {
+    common::parse("broken", r#"<a x="1" x="2"/>"#);
+}
