@@ -10,6 +10,10 @@ use crate::table::{render, Align};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DocResult {
     pub id: String,
+    /// The summary scored, kept for inspection (empty in reports written before it
+    /// was recorded).
+    #[serde(default)]
+    pub summary: String,
     pub rouge: RougeScores,
     /// Characters (Unicode scalar values) in the summary.
     pub summary_chars: usize,
@@ -19,9 +23,11 @@ pub struct DocResult {
     pub sentences: usize,
     /// Summary sentences with at least one citation.
     pub cited_sentences: usize,
-    /// Citations in the summary.
+    /// Citations in the summary. A model-written summary counts every citation its
+    /// passes wrote, the ones the checks dropped included.
     pub citations_total: usize,
-    /// Citations whose source sentence supports the summary sentence.
+    /// Citations whose source sentence supports the summary sentence (for a model,
+    /// those its passes' checks kept).
     pub citations_supported: usize,
     /// Summary sentences that no citation supports.
     pub unsupported_sentences: usize,
@@ -48,6 +54,7 @@ impl DocResult {
     ) -> DocResult {
         DocResult {
             id: id.into(),
+            summary: summary.to_owned(),
             rouge: rouge_multi(summary, references, tokenizer),
             summary_chars: summary.chars().count(),
             summary_words: count_words(summary),

@@ -291,6 +291,7 @@ fn sample_report() -> Report {
 fn report_aggregates_and_round_trips_through_json() {
     let report = sample_report();
     assert_eq!(report.items[0].summary_chars, 4);
+    assert_eq!(report.items[1].summary, "the cat sat");
     assert_eq!(report.items[0].summary_words, 4);
     assert_eq!(report.items[1].summary_words, 3);
     let m = &report.mean;

@@ -66,6 +66,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Manage GGUF models: list, pull, info, rm.
     Model(ModelArgs),
+    /// Evaluate HKPilot on a dataset: ROUGE, length, citations, cost.
+    Eval(EvalArgs),
 }
 
 /// How results are printed.
@@ -244,4 +246,80 @@ pub struct PullArgs {
         hide_env_values = true
     )]
     pub hf_token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub action: EvalAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalAction {
+    /// Summarise every item of a dataset and score the summaries against its
+    /// references: ROUGE-1/2/L (character-level for Chinese), length, citation
+    /// precision, unsupported sentences, faithfulness flags, seconds and tokens.
+    Summarize(EvalSummarizeArgs),
+}
+
+/// Which summariser `eval summarize` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalSystem {
+    /// The extractive summariser (no model).
+    Extractive,
+    /// The grounded model pipeline with the configured model (--model), or the
+    /// default model when none is configured.
+    Model,
+    /// Both, compared in one table.
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalSummarizeArgs {
+    /// The dataset: a JSONL file (L-Eval lines, or objects with `source` and
+    /// `summary`), or line-aligned PATH.src.txt / PATH.tgt.txt files (give either
+    /// file or the prefix PATH).
+    #[arg(long, value_name = "PATH")]
+    pub dataset: PathBuf,
+
+    /// Evaluate only the first N items.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Which summariser to evaluate (default: `model` when a model is configured with
+    /// --model / HKPILOT_MODEL, else `extractive`).
+    #[arg(long, value_enum)]
+    pub system: Option<EvalSystem>,
+
+    /// Summary length for every item, as for `summarize` (brief, standard, 5, 300c,
+    /// 200w…). Default: each item's first reference's length in characters, so
+    /// that every system is scored at the reference's length.
+    #[arg(long, value_name = "LENGTH")]
+    pub length: Option<String>,
+
+    /// Output language/script: en, zh-Hant or zh-Hans (default: the source's). ROUGE
+    /// against references in another script means little.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+
+    /// With a model: tokens one model pass may use (prompt and output).
+    #[arg(long, value_name = "TOKENS")]
+    pub window: Option<usize>,
+
+    /// With a model: chunks summarised at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parallel: usize,
+
+    /// With a model: sampling seed; the same seed gives the same summaries.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Output format: md and text print the systems table, then one table per system
+    /// with a row per document; json prints the reports with every item.
+    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
+    pub format: OutputFormat,
+
+    /// Also write the reports as JSON to FILE, whatever --format is.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

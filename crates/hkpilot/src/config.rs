@@ -105,7 +105,11 @@ impl Settings {
         };
         let (length_flag, lang_flag) = match &cli.command {
             Command::Summarize(a) => (a.length.clone(), a.lang.clone()),
-            Command::Ingest(_) | Command::Serve(_) | Command::Model(_) => (None, None),
+            // `eval` reads its own --length and --lang: a dataset run must not depend
+            // on the operator's summary settings.
+            Command::Ingest(_) | Command::Serve(_) | Command::Model(_) | Command::Eval(_) => {
+                (None, None)
+            }
         };
         let length_text = length_flag
             .or(file.summarize.length)

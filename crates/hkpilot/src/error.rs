@@ -88,3 +88,14 @@ impl From<hkpilot_summarize::SummarizeError> for CliError {
         CliError::new(e.code(), kind, e.to_string())
     }
 }
+
+impl From<hkpilot_eval::EvalError> for CliError {
+    fn from(e: hkpilot_eval::EvalError) -> Self {
+        let kind = if e.is_user_error() {
+            Kind::UserInput
+        } else {
+            Kind::Internal
+        };
+        CliError::new(e.code(), kind, e.to_string())
+    }
+}

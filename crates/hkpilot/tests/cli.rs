@@ -561,3 +561,281 @@ fn serve_works_with_the_official_openai_python_client() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs `hkpilot eval summarize ARGS… --format json` and returns the parsed output.
+fn eval_json(args: &[&std::ffi::OsStr]) -> Value {
+    let out = hkpilot()
+        .args(["eval", "summarize", "--format", "json"])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
+/// Checks that every ROUGE value of `report` (items and means) is in range.
+fn assert_rouge_in_range(report: &Value) {
+    for key in ["rouge1", "rouge2", "rouge_l"] {
+        let mean = report["mean"][key].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&mean), "{key} = {mean}");
+        for item in report["items"].as_array().unwrap() {
+            for part in ["precision", "recall", "f1"] {
+                let v = item["rouge"][key][part].as_f64().unwrap();
+                assert!((0.0..=1.0).contains(&v), "{key}.{part} = {v} in {item}");
+            }
+        }
+    }
+}
+
+#[test]
+fn eval_summarize_scores_a_bilingual_jsonl_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("mini.jsonl");
+    let lines = [
+        serde_json::json!({
+            "id": "en-1",
+            "source": "The Government announced a new housing policy today. The policy will add 30,000 public flats by 2030.\nOfficials said land supply is the main constraint. Critics said the plan is too slow.",
+            "summary": "The Government will add 30,000 public flats by 2030."
+        }),
+        serde_json::json!({
+            "id": "zh-1",
+            "source": "政府今日公布新的房屋政策。政策將於二零三零年前增加三萬個公營房屋單位。\n官員表示土地供應是主要限制。批評者認為計劃太慢。",
+            "summary": "政府將於二零三零年前增加三萬個公營單位。"
+        }),
+        serde_json::json!({
+            "input": "Schools will reopen on Monday. Classes will run for half a day in the first week.",
+            "outputs": ["Schools reopen on Monday with half-day classes.", "Half-day classes from Monday."]
+        }),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&dataset, text).unwrap();
+    let json_file = dir.path().join("report.json");
+
+    // No model configured: the extractive summariser is evaluated.
+    let v = eval_json(&[
+        "--dataset".as_ref(),
+        dataset.as_os_str(),
+        "--output".as_ref(),
+        json_file.as_os_str(),
+    ]);
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v}");
+    let reports = v["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 1);
+    let report = &reports[0];
+    assert_eq!(report["system"], "hkpilot-extractive");
+    assert_eq!(report["mean"]["documents"], 3);
+    let items = report["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["en-1", "zh-1", "3"]);
+    assert_rouge_in_range(report);
+    for item in items {
+        assert_eq!(item["method"], "extractive", "{item}");
+        assert!(!item["summary"].as_str().unwrap().is_empty(), "{item}");
+        assert!(item["sentences"].as_u64().unwrap() >= 1, "{item}");
+        assert_eq!(
+            item["citations_total"], item["citations_supported"],
+            "{item}"
+        );
+    }
+    // Chinese is scored character by character: an extract of the source shares
+    // characters with the reference (a word tokeniser would find no tokens at all).
+    let zh = &items[1];
+    assert!(zh["rouge"]["rouge1"]["f1"].as_f64().unwrap() > 0.1, "{zh}");
+    assert!(zh["summary"].as_str().unwrap().contains("政府"), "{zh}");
+    // The default length is the reference's length in characters.
+    let zh_reference = "政府將於二零三零年前增加三萬個公營單位。".chars().count() as u64;
+    assert!(
+        zh["summary_chars"].as_u64().unwrap() <= zh_reference,
+        "{zh}"
+    );
+    assert_eq!(report["mean"]["citation_precision"].as_f64(), Some(1.0));
+
+    // --output wrote the same reports.
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    assert_eq!(written["reports"][0]["items"][1]["summary"], zh["summary"]);
+
+    // Markdown: the systems table, then the documents.
+    let out = hkpilot()
+        .args([
+            "eval",
+            "summarize",
+            "--system",
+            "extractive",
+            "--limit",
+            "2",
+            "--dataset",
+        ])
+        .arg(&dataset)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(out).unwrap();
+    assert!(md.contains("citation precision"), "{md}");
+    assert!(md.contains("| hkpilot-extractive |"), "{md}");
+    assert!(md.contains("| zh-1 "), "{md}");
+    assert!(!md.contains("| 3 "), "--limit 2 kept the third item: {md}");
+}
+
+#[test]
+fn eval_summarize_reads_line_aligned_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("pairs");
+    std::fs::write(
+        dir.path().join("pairs.src.txt"),
+        "日前，政府發文宣布明年起增加公營房屋供應，目標是十年內興建三十萬個單位。\n\
+         The Hospital Authority will extend clinic hours from next month. Patients can book online.\n\
+         颱風今日襲港，天文台發出八號風球，學校停課，巴士服務暫停。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pairs.tgt.txt"),
+        "政府十年建三十萬公營單位\nClinics open longer from next month\n八號風球學校停課\n",
+    )
+    .unwrap();
+    let v = eval_json(&["--dataset".as_ref(), prefix.as_os_str()]);
+    let report = &v["reports"][0];
+    assert_eq!(report["mean"]["documents"], 3, "{v}");
+    let ids: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    assert_rouge_in_range(report);
+    assert!(report["mean"]["rouge1"].as_f64().unwrap() > 0.0, "{report}");
+
+    // Naming the .src.txt file instead of the prefix, with a limit.
+    let v = eval_json(&[
+        "--dataset".as_ref(),
+        dir.path().join("pairs.src.txt").as_os_str(),
+        "--limit".as_ref(),
+        "2".as_ref(),
+    ]);
+    assert_eq!(v["reports"][0]["items"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn eval_summarize_with_a_missing_dataset_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dataset.jsonl");
+    let out = hkpilot()
+        .args(["eval", "summarize", "--dataset"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&*missing.to_string_lossy()), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    // A malformed line is a dataset problem too.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"source\": \"Doc.\"}\n").unwrap();
+    let out = hkpilot()
+        .args(["eval", "summarize", "--dataset"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&out);
+    assert!(
+        stderr.contains("bad.jsonl") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn eval_summarize_with_the_default_model_is_deterministic() {
+    let model = models_dir().join("SmolLM2-135M-Instruct.Q4_1.gguf");
+    assert!(
+        model.is_file(),
+        "{} is missing: run scripts/setup.sh, which installs the default model",
+        model.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("tiny.jsonl");
+    let lines = [
+        serde_json::json!({
+            "id": "housing",
+            "source": "The Government announced a new housing policy today. The policy will add 30,000 public flats by 2030.\nOfficials said land supply is the main constraint. Critics said the plan is too slow.",
+            "summary": "The Government will add 30,000 public flats by 2030."
+        }),
+        serde_json::json!({
+            "id": "schools",
+            "source": "The Education Bureau will open ten new schools in 2026. Each school will have 30 classrooms.\nParents welcomed the news. The Bureau said teachers will be hired from March.",
+            "summary": "Ten new schools with 30 classrooms each will open in 2026."
+        }),
+        serde_json::json!({
+            "id": "not-read",
+            "source": "This item is past the limit.",
+            "summary": "Past the limit."
+        }),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&dataset, text).unwrap();
+    let run = || {
+        eval_json(&[
+            "--dataset".as_ref(),
+            dataset.as_os_str(),
+            "--limit".as_ref(),
+            "2".as_ref(),
+            "--window".as_ref(),
+            "1024".as_ref(),
+            "--seed".as_ref(),
+            "7".as_ref(),
+            "--model".as_ref(),
+            "SmolLM2-135M-Instruct.Q4_1".as_ref(),
+            "--models-dir".as_ref(),
+            models_dir().as_os_str(),
+        ])
+    };
+    let first = run();
+    let report = &first["reports"][0];
+    // A configured model makes `model` the default system.
+    assert_eq!(report["system"], "hkpilot-grounded", "{first}");
+    assert_eq!(report["model"], "SmolLM2-135M-Instruct.Q4_1", "{first}");
+    assert_eq!(report["seed"], 7);
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_rouge_in_range(report);
+    for item in items {
+        let abstractive = item["method"] == "abstractive";
+        assert!(
+            abstractive || item["fallback"].is_string(),
+            "neither a model summary nor a stated fallback: {item}"
+        );
+        if abstractive {
+            assert!(item["prompt_tokens"].as_u64().unwrap() > 0, "{item}");
+            assert!(item["completion_tokens"].as_u64().unwrap() > 0, "{item}");
+        }
+    }
+    let second = run();
+    let key = |v: &Value| -> Vec<(Value, Value, Value)> {
+        v["reports"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["summary"].clone(),
+                    i["rouge"].clone(),
+                    i["method"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        key(&first),
+        key(&second),
+        "the same seed gave different summaries"
+    );
+}

@@ -2,6 +2,7 @@
 //! the others, prints results in the requested format, and returns a [`Status`].
 
 mod backend;
+mod eval;
 mod ingest;
 mod model;
 mod serve;
@@ -9,7 +10,7 @@ mod summarize;
 
 pub use summarize::{docs_of, SummaryOutput};
 
-use crate::cli::{Cli, Command, ModelAction};
+use crate::cli::{Cli, Command, EvalAction, ModelAction};
 use crate::config::Settings;
 use crate::error::{exit_code_for, CliError, Kind};
 use hkpilot_core::Document;
@@ -22,6 +23,9 @@ pub fn run(cli: &Cli, settings: &Settings) -> Result<Status, CliError> {
         Command::Ingest(args) => ingest::run(args, settings),
         Command::Summarize(args) => summarize::run(args, settings),
         Command::Serve(_) => serve::run(&serve_options(settings)?),
+        Command::Eval(args) => match &args.action {
+            EvalAction::Summarize(a) => eval::summarize(a, settings),
+        },
         Command::Model(args) => {
             let store = model_store(settings);
             match &args.action {

@@ -197,7 +197,7 @@ fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
 }
 
 /// Writes next to the target and renames, so a reader never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
