@@ -2,8 +2,13 @@
 //! against its cited spans, across formats and scripts: "HK$1 billion" matches
 //! "10億港元", "82%" matches "百分之八十二", "$380,000" matches "38萬港元".
 //!
+//! Names of people, organisations and legislation are checked too ([`extract_names`]).
+//!
 //! Values are compared, not strings; a figure the summary rounds ("HK$1.2 billion"
 //! for 1,203,000,000) matches when the source value rounds to the written digits.
+
+use crate::names::check_names;
+pub use crate::names::extract_names;
 
 /// What a figure is; kinds that can describe the same quantity compare by value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +18,10 @@ pub enum FactKind {
     Percent,
     /// A full date; its value is `yyyymmdd`.
     Date,
+    /// A person or an organisation; names carry no value.
+    Name,
+    /// An ordinance, bill or regulation, or a chapter reference ("Cap. 57", 第57章).
+    Ordinance,
 }
 
 /// One figure found in a text.
@@ -27,13 +36,20 @@ pub struct Fact {
     pub text: String,
 }
 
-/// Figures of `sentence` found in none of `sources` (the quotes of its cited spans).
+/// Figures, then names, of `sentence` found in none of `sources` (the quotes of its cited
+/// spans). Names are only checked against spans in the sentence's language.
 pub fn check_facts(sentence: &str, sources: &[&str]) -> Vec<Fact> {
     let source_facts: Vec<Fact> = sources.iter().flat_map(|s| extract_facts(s)).collect();
-    extract_facts(sentence)
+    let mut missing: Vec<Fact> = extract_facts(sentence)
         .into_iter()
         .filter(|f| !source_facts.iter().any(|s| matches(f, s)))
-        .collect()
+        .collect();
+    let names = check_names(sentence, sources);
+    // "Cap. 57" is read as the number 57 too: one flag for it is enough.
+    let in_name = |f: &Fact| names.iter().any(|n| n.text.contains(&f.text));
+    missing.retain(|f| !in_name(f));
+    missing.extend(names);
+    missing
 }
 
 /// Whether summary figure `f` is supported by source figure `s`.
@@ -67,7 +83,7 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// Every figure of `text`, in order.
+/// Every figure of `text`, in order; names are read by [`extract_names`].
 pub fn extract_facts(text: &str) -> Vec<Fact> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -168,7 +184,7 @@ fn digit_value(c: char) -> Option<u32> {
 /// Chinese numerals. Returns the value, the unit of its last significant digit, and
 /// where it ends. A number glued to a preceding letter or digit ("A4", "COVID19")
 /// is part of a name and is skipped.
-fn read_number(chars: &[char], at: usize) -> Option<(f64, f64, usize)> {
+pub(crate) fn read_number(chars: &[char], at: usize) -> Option<(f64, f64, usize)> {
     let c = *chars.get(at)?;
     if is_digit(c) {
         if at > 0

@@ -19,11 +19,13 @@ pub mod cite;
 mod error;
 pub mod faithful;
 mod fallback;
+mod names;
 pub mod numbered;
 pub mod pass;
 pub mod pipeline;
 pub mod progress;
 pub mod prompt;
+pub mod structured;
 
 pub use chunk::{chunk_units, Chunk};
 pub use cite::{check_citations, parse_cited, CheckedSentence, CitedSentence, Flag};

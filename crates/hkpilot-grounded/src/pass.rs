@@ -56,46 +56,57 @@ impl PassContext<'_> {
         bullets: usize,
         max_tokens: u32,
     ) -> Result<PassResult, GroundedError> {
-        let lines: String = items
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("[{}] {}\n", i + 1, neutralise(&n.text)))
-            .collect();
+        // A pass cannot make more points than it has items to cite.
+        let bullets = bullets.clamp(1, items.len().max(1));
         let messages = vec![
             ChatMessage::system(system),
-            ChatMessage::user(user_message(&lines, bullets)),
+            ChatMessage::user(user_message(&numbered_lines(items), bullets)),
         ];
-        let completion = self
-            .call(messages, bullets, items.len(), max_tokens)
-            .await?;
+        let grammar = StructuredOutput::Grammar(bullets_grammar(bullets, items.len()));
+        let completion = self.call(messages, Some(grammar), max_tokens).await?;
         let parsed = parse_bullets(&completion.text);
-        let (mapped, cited) = map_ids(&parsed, items);
-        let allowed: HashSet<u32> = items.iter().flat_map(|n| n.sources.clone()).collect();
-        let mut sentences = check_citations(&mapped, self.sources, &allowed);
-        dedup(&mut sentences);
-        let kept = sentences.iter().map(|s| s.ids.len()).sum();
-        Ok(PassResult {
-            sentences,
-            usage: completion.usage,
-            cited,
-            kept,
-        })
+        Ok(self.check(&parsed, items, completion.usage))
     }
 
-    async fn call(
+    /// Checks parsed output against the items it was written from; repeated
+    /// sentences are dropped.
+    pub fn check(&self, parsed: &[CitedSentence], items: &[Note], usage: Usage) -> PassResult {
+        let mut r = self.check_all(parsed, items, usage);
+        dedup(&mut r.sentences);
+        r.kept = r.sentences.iter().map(|s| s.ids.len()).sum();
+        r
+    }
+
+    /// Like [`Self::check`] but keeps every sentence, duplicates included, so that
+    /// results stay aligned with the parsed items.
+    pub fn check_all(&self, parsed: &[CitedSentence], items: &[Note], usage: Usage) -> PassResult {
+        let (mapped, cited) = map_ids(parsed, items);
+        let allowed: HashSet<u32> = items.iter().flat_map(|n| n.sources.clone()).collect();
+        let sentences = check_citations(&mapped, self.sources, &allowed);
+        let kept = sentences.iter().map(|s| s.ids.len()).sum();
+        PassResult {
+            sentences,
+            usage,
+            cited,
+            kept,
+        }
+    }
+
+    /// One model call. `shape` constrains the output where the backend can (a
+    /// backend that cannot is asked again without, and not asked again with).
+    pub async fn call(
         &self,
         messages: Vec<ChatMessage>,
-        bullets: usize,
-        n: usize,
+        shape: Option<StructuredOutput>,
         max_tokens: u32,
     ) -> Result<hkpilot_llm::Completion, GroundedError> {
         let mut busy = 0;
         loop {
             let mut options = self.options.clone();
             options.max_tokens = Some(max_tokens.max(1));
-            let constrained = self.constrain.load(Ordering::Relaxed);
+            let constrained = self.constrain.load(Ordering::Relaxed) && shape.is_some();
             if constrained {
-                options.structured = Some(StructuredOutput::Grammar(bullets_grammar(bullets, n)));
+                options.structured = shape.clone();
             }
             let request = ChatRequest {
                 messages: messages.clone(),
@@ -116,6 +127,15 @@ impl PassContext<'_> {
             }
         }
     }
+}
+
+/// Items as the model sees them: `[k] text` lines, numbered from 1, made inert.
+pub fn numbered_lines(items: &[Note]) -> String {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("[{}] {}\n", i + 1, neutralise(&n.text)))
+        .collect()
 }
 
 /// Model output → cited sentences, one bullet (or line) at a time, so a bullet that

@@ -7,15 +7,17 @@
 use crate::chunk::chunk_units;
 use crate::cite::{CheckedSentence, Flag};
 use crate::numbered::{number_documents, NumberedSources};
-use crate::pass::{notes_of, Note, PassContext, PassResult};
+use crate::pass::{notes_of, numbered_lines, Note, PassContext, PassResult};
 use crate::progress::{Phase, ProgressSink};
 use crate::prompt::{system_message, user_message, PassKind, PromptSettings};
+use crate::structured;
 use crate::GroundedError;
 use futures_util::{stream, StreamExt};
 use hkpilot_core::{
-    Document, Lang, Provenance, SentenceFlag, Summary, SummaryMethod, SummarySentence,
+    ActionItem, Document, Lang, Provenance, SentenceFlag, StructuredSummary, Summary,
+    SummaryMethod, SummarySentence,
 };
-use hkpilot_llm::{GenerationOptions, LlmBackend};
+use hkpilot_llm::{ChatMessage, GenerationOptions, LlmBackend, StructuredOutput};
 use hkpilot_summarize::Length;
 use hkpilot_text::convert::convert;
 use std::collections::BTreeMap;
@@ -39,6 +41,9 @@ pub struct GroundedOptions {
     pub temperature: f32,
     /// Constrain the output shape with a grammar where the backend supports it.
     pub constrain: bool,
+    /// Also sort the summary into key points, decisions, figures, action items and
+    /// open questions (JSON under a schema).
+    pub structured: bool,
 }
 
 /// The pass window when none is given: a 4k-token context is what small local models
@@ -56,6 +61,7 @@ impl Default for GroundedOptions {
             seed: 0,
             temperature: 0.0,
             constrain: true,
+            structured: false,
         }
     }
 }
@@ -188,17 +194,36 @@ pub async fn summarize_grounded(
 
     progress.update(Phase::Final, 0, 1);
     let final_system = system_message(PassKind::Final, &settings);
-    let result = ctx
-        .run(&final_system, &notes, target, budgets.final_out as u32)
-        .await?;
-    stats.add(std::slice::from_ref(&result));
+    let mut structured = None;
+    if opts.structured {
+        match structured_pass(&ctx, &final_system, &notes, target, budgets, lang).await? {
+            Ok((sections, result)) => {
+                stats.add(std::slice::from_ref(&result));
+                structured = Some(sections);
+            }
+            Err((why, result)) => {
+                // Malformed JSON: the prose summary below is still given; the
+                // provenance says structuring failed and why.
+                stats.add(std::slice::from_ref(&result));
+                stats.structured_failure = Some(why);
+            }
+        }
+    }
+    let sentences: Vec<SummarySentence> = match &structured {
+        Some(s) => all_items(s),
+        None => {
+            let result = ctx
+                .run(&final_system, &notes, target, budgets.final_out as u32)
+                .await?;
+            stats.add(std::slice::from_ref(&result));
+            result
+                .sentences
+                .iter()
+                .map(|s| to_summary_sentence(s, lang))
+                .collect()
+        }
+    };
     progress.update(Phase::Final, 1, 1);
-
-    let sentences: Vec<SummarySentence> = result
-        .sentences
-        .iter()
-        .map(|s| to_summary_sentence(s, lang))
-        .collect();
     if sentences.is_empty() {
         return Err(GroundedError::NoOutput);
     }
@@ -210,15 +235,75 @@ pub async fn summarize_grounded(
         lang,
         sentences,
         ai_generated: true,
-        structured: None,
+        structured,
         provenance: Provenance {
             model: Some(backend.info().name.clone()),
-            settings: settings_map(opts, lang, budgets),
+            settings: settings_map(opts, lang, budgets, stats.structured_failure.as_deref()),
             source_hashes: docs.iter().map(|d| d.meta.content_hash.clone()).collect(),
             fallback: None,
             stats: stats.into_map(&sources),
         },
     })
+}
+
+type StructuredOutcome = Result<(StructuredSummary, PassResult), (String, PassResult)>;
+
+/// The final pass as JSON sections. The outer error is a model failure; the inner
+/// one a reply that is not the JSON asked for (with what it cost).
+async fn structured_pass(
+    ctx: &PassContext<'_>,
+    system: &str,
+    notes: &[Note],
+    target: usize,
+    budgets: Budgets,
+    lang: Lang,
+) -> Result<StructuredOutcome, GroundedError> {
+    let messages = vec![
+        ChatMessage::system(format!("{system}\n{}", structured::INSTRUCTIONS)),
+        ChatMessage::user(user_message(&numbered_lines(notes), target)),
+    ];
+    let schema = StructuredOutput::JsonSchema(structured::schema(target));
+    // JSON costs more tokens than bullets: keys, quotes, the citation lists.
+    let max = (budgets.final_out * 2) as u32;
+    let completion = ctx.call(messages, Some(schema), max).await?;
+    let usage = completion.usage;
+    let items = match structured::parse(&completion.text) {
+        Ok(items) => items,
+        Err(why) => {
+            let r = ctx.check(&[], notes, usage);
+            return Ok(Err((why, r)));
+        }
+    };
+    let parsed: Vec<_> = items.iter().map(|i| i.sentence.clone()).collect();
+    let result = ctx.check_all(&parsed, notes, usage);
+    let mut sections = StructuredSummary::default();
+    for (item, checked) in items.iter().zip(&result.sentences) {
+        let sentence = to_summary_sentence(checked, lang);
+        match item.section {
+            "decisions" => sections.decisions.push(sentence),
+            "figures" => sections.figures.push(sentence),
+            "action_items" => sections.action_items.push(ActionItem {
+                item: sentence,
+                owner: item.owner.clone(),
+                due: item.due.clone(),
+            }),
+            "open_questions" => sections.open_questions.push(sentence),
+            _ => sections.key_points.push(sentence),
+        }
+    }
+    Ok(Ok((sections, result)))
+}
+
+/// Every item of the sections, in section order: the summary's sentences.
+fn all_items(s: &StructuredSummary) -> Vec<SummarySentence> {
+    s.key_points
+        .iter()
+        .chain(&s.decisions)
+        .chain(&s.figures)
+        .chain(s.action_items.iter().map(|a| &a.item))
+        .chain(&s.open_questions)
+        .cloned()
+        .collect()
 }
 
 /// Runs one level's passes, `opts.concurrency` at a time, results in input order.
@@ -309,7 +394,8 @@ async fn budgets(
     let note_out = (window / 6).clamp(96, 512);
     // Chinese costs byte-level tokenizers several tokens per character.
     let per_sentence = if lang.is_chinese() { 120 } else { 60 };
-    let final_out = (target * per_sentence).clamp(128, window / 2);
+    // At least room for a couple of sentences; a window too small for that fails below.
+    let final_out = (target * per_sentence).max(128).min(window / 2);
     let room = |out: usize| window.checked_sub(overhead + out + 16).filter(|r| *r >= 64);
     let (Some(chunk), Some(final_in)) = (room(note_out), room(final_out)) else {
         return Err(GroundedError::InvalidBudget(window));
@@ -358,8 +444,17 @@ fn to_summary_sentence(s: &CheckedSentence, lang: Lang) -> SummarySentence {
     }
 }
 
-fn settings_map(opts: &GroundedOptions, lang: Lang, b: Budgets) -> BTreeMap<String, String> {
+fn settings_map(
+    opts: &GroundedOptions,
+    lang: Lang,
+    b: Budgets,
+    structured_failure: Option<&str>,
+) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
+    if opts.structured {
+        let v = structured_failure.map_or("yes".to_string(), |why| format!("failed: {why}"));
+        m.insert("structured".into(), v);
+    }
     m.insert("length".into(), opts.length.to_string());
     m.insert("lang".into(), lang.tag().to_string());
     if let Some(f) = &opts.focus {
@@ -384,6 +479,7 @@ struct Stats {
     cited: usize,
     kept: usize,
     thinned: bool,
+    structured_failure: Option<String>,
 }
 
 impl Stats {

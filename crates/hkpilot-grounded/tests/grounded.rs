@@ -9,7 +9,34 @@ use hkpilot_grounded::*;
 use hkpilot_llm::testing::EchoBackend;
 use std::collections::HashSet;
 
-fn meta(name: &str) -> DocumentMeta {
+#[path = "grounded/pipeline.rs"]
+mod pipeline;
+#[path = "grounded/scripted.rs"]
+mod scripted;
+
+/// The real default model, loaded for a test: `scripts/setup.sh` installs it, and a
+/// missing one is a setup fault, so the test fails rather than skips.
+fn smollm2(n_ctx: u32, parallel: u32) -> hkpilot_llm_llamacpp::LlamaEngine {
+    let path = std::env::var_os("HKPILOT_TEST_MODEL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../.models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        });
+    assert!(
+        path.is_file(),
+        "SmolLM2 is not installed at {}: run scripts/setup.sh (or set HKPILOT_TEST_MODEL)",
+        path.display()
+    );
+    let mut c = hkpilot_llm_llamacpp::EngineConfig::new(path);
+    c.n_ctx = n_ctx * parallel;
+    c.n_parallel = parallel;
+    c.n_cache_slots = 1;
+    c.n_threads = Some(2);
+    hkpilot_llm_llamacpp::LlamaEngine::load(c).expect("SmolLM2 loads")
+}
+
+pub(crate) fn meta(name: &str) -> DocumentMeta {
     DocumentMeta {
         title: None,
         file_name: Some(name.into()),
@@ -31,12 +58,12 @@ fn heading(b: &mut DocumentBuilder, text: &str) {
     b.push(BlockKind::Heading { level: 1 }, text);
 }
 
-fn para(b: &mut DocumentBuilder, text: &str) {
+pub(crate) fn para(b: &mut DocumentBuilder, text: &str) {
     b.push(BlockKind::Paragraph, text);
 }
 
 /// Two pages, English, with two sections.
-fn english() -> Document {
+pub(crate) fn english() -> Document {
     let mut b = DocumentBuilder::new();
     heading(&mut b, "Housing");
     para(
@@ -52,7 +79,7 @@ fn english() -> Document {
     b.finish(true, meta("en"))
 }
 
-fn chinese() -> Document {
+pub(crate) fn chinese() -> Document {
     let mut b = DocumentBuilder::new();
     heading(&mut b, "醫療");
     para(
@@ -304,4 +331,239 @@ fn error_codes_are_stable() {
         GroundedError::Llm(hkpilot_llm::LlmError::Cancelled).code(),
         "llm_error"
     );
+}
+
+/// Names of people, organisations and legislation checked like figures.
+mod names {
+    use hkpilot_grounded::faithful::extract_names;
+    use hkpilot_grounded::{check_facts, FactKind};
+
+    /// The names and legislation among the facts `sentence` lacks support for.
+    fn missing(sentence: &str, sources: &[&str]) -> Vec<(FactKind, String)> {
+        check_facts(sentence, sources)
+            .into_iter()
+            .filter(|f| matches!(f.kind, FactKind::Name | FactKind::Ordinance))
+            .map(|f| (f.kind, f.text))
+            .collect()
+    }
+
+    fn name(text: &str) -> (FactKind, String) {
+        (FactKind::Name, text.to_string())
+    }
+
+    fn law(text: &str) -> (FactKind, String) {
+        (FactKind::Ordinance, text.to_string())
+    }
+
+    #[test]
+    fn english_names_present_and_missing() {
+        let src = [
+            "The Education Bureau and the Hospital Authority will launch the scheme, \
+                    Mr Chan Tai-man said.",
+        ];
+        assert!(missing("The Education Bureau will launch the scheme.", &src).is_empty());
+        assert!(missing(
+            "Mr Chan Tai-man said the Hospital Authority would take part.",
+            &src
+        )
+        .is_empty());
+        assert_eq!(
+            missing("The Labour Department will launch the scheme.", &src),
+            vec![name("Labour Department")]
+        );
+        assert_eq!(
+            missing("Dr Lee Siu-ming said the scheme will start.", &src),
+            vec![name("Dr Lee Siu-ming")]
+        );
+        // Case, plurals, possessives and word order around the name do not matter.
+        assert!(missing(
+            "The Legislative Council's panel met.",
+            &["Panels of the legislative council met."]
+        )
+        .is_empty());
+        // A name pieced from phrases of the span, its head word never alone.
+        assert!(missing(
+            "Northern Metropolis Development is on track.",
+            &["The development of the Northern Metropolis is on track."]
+        )
+        .is_empty());
+        assert_eq!(
+            missing(
+                "The Social Welfare Department funds it.",
+                &["The Social Welfare Bureau funds it through a department."]
+            ),
+            vec![name("Social Welfare Department")]
+        );
+    }
+
+    #[test]
+    fn acronyms_match_their_expansions() {
+        let src = [
+            "The Legislative Council approved the Mandatory Provident Fund changes \
+                    proposed by the Education Bureau.",
+        ];
+        assert!(missing("LegCo approved the MPF changes.", &src).is_empty());
+        assert!(missing("The EDB proposed the changes.", &src).is_empty());
+        assert!(missing(
+            "The Education Bureau proposed it.",
+            &["The EDB proposed it."]
+        )
+        .is_empty());
+        assert_eq!(
+            missing("The ICAC approved the changes.", &src),
+            vec![name("ICAC")]
+        );
+        // Two-letter acronyms need two real words.
+        assert!(missing("AI will help.", &["Artificial intelligence will help."]).is_empty());
+        assert_eq!(
+            missing("AI will help.", &["Extra aid and an increase will help."]),
+            vec![name("AI")]
+        );
+        // Currency signs are not acronyms.
+        assert!(extract_names("It costs HK$1 billion.").is_empty());
+    }
+
+    #[test]
+    fn ordinances_and_chapters() {
+        let src = ["Employers must comply with the Employment Ordinance (Cap. 57)."];
+        assert!(missing("The Employment Ordinance (Cap. 57) applies.", &src).is_empty());
+        // One flag for a wrong chapter, not a second one for its number.
+        assert_eq!(
+            check_facts("The Minimum Wage Ordinance (Cap. 608) applies.", &src)
+                .into_iter()
+                .map(|f| (f.kind, f.text))
+                .collect::<Vec<_>>(),
+            vec![law("Minimum Wage Ordinance"), law("Cap. 608")]
+        );
+        let kinds: Vec<(FactKind, String)> = extract_names(
+            "The Secretary for Labour and Welfare said the Employment (Amendment) Bill \
+             amends Chapter 57, and Hong Kong (China) agrees.",
+        )
+        .into_iter()
+        .map(|f| (f.kind, f.text))
+        .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                name("Secretary for Labour and Welfare"),
+                law("Employment (Amendment) Bill"),
+                law("Chapter 57"),
+                name("Hong Kong"),
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_openers_are_not_names() {
+        let src = ["Rents rose in Kowloon City last year."];
+        for s in [
+            "The rents rose in Kowloon City.",
+            "However, rents rose.",
+            "This rise was in Kowloon City.",
+            "In Kowloon City, rents rose.",
+            "Rents rose in January and February.",
+        ] {
+            assert!(missing(s, &src).is_empty(), "{s}");
+            assert!(
+                extract_names(s).iter().all(|f| f.text == "Kowloon City"),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_names_present_and_missing() {
+        let src = [
+            "教育局與醫院管理局將合作推行計劃，陳大文先生表示，計劃須符合《僱傭條例》（第57章）。",
+        ];
+        assert!(missing("教育局將推行計劃。", &src).is_empty());
+        assert!(missing("醫院管理局和陳大文先生支持計劃。", &src).is_empty());
+        assert!(missing("計劃須符合《僱傭條例》（第 57 章）。", &src).is_empty());
+        assert_eq!(missing("勞工處將推行計劃。", &src), vec![name("勞工處")]);
+        assert_eq!(
+            missing("計劃須符合《最低工資條例》（第608章）。", &src),
+            vec![law("《最低工資條例》"), law("第608章")]
+        );
+        assert_eq!(
+            missing("李小明先生表示支持。", &src),
+            vec![name("李小明先生")]
+        );
+        // Common words with organisation endings are not names.
+        assert!(extract_names("社會各界都會支持，這有好處，有關當局已簽署協議。").is_empty());
+    }
+
+    #[test]
+    fn simplified_summary_of_traditional_source() {
+        let src = ["教育局與醫院管理局將合作推行計劃，須符合《僱傭條例》。"];
+        assert!(missing("教育局和医院管理局将合作推行计划。", &src).is_empty());
+        assert!(missing("计划须符合《雇佣条例》。", &src).is_empty());
+        assert_eq!(missing("劳工处将推行计划。", &src), vec![name("劳工处")]);
+        // And the other way round.
+        assert!(missing("醫院管理局將推行計劃。", &["医院管理局将推行计划。"]).is_empty());
+    }
+
+    #[test]
+    fn chapters_match_across_languages() {
+        let zh = ["僱主須遵守《僱傭條例》（第57章）。"];
+        let en = ["Employers must comply with the Employment Ordinance (Cap. 57)."];
+        assert!(missing("The Employment Ordinance (Cap. 57) applies.", &zh).is_empty());
+        assert!(missing("《僱傭條例》（第57章）適用。", &en).is_empty());
+        assert_eq!(
+            missing("The ordinance (Cap. 282) applies.", &zh),
+            vec![law("Cap. 282")]
+        );
+        assert_eq!(
+            missing("有關條例（第282章）適用。", &en),
+            vec![law("第282章")]
+        );
+    }
+
+    #[test]
+    fn names_across_languages_are_not_flagged() {
+        // An English sentence citing Chinese spans, and the other way round: names
+        // cannot be compared letter by letter, so none is flagged.
+        assert!(missing(
+            "The Labour Department will launch it.",
+            &["教育局將推出計劃。"]
+        )
+        .is_empty());
+        assert!(missing(
+            "勞工處將推出計劃。",
+            &["The Education Bureau will launch it."]
+        )
+        .is_empty());
+        // A Latin gloss in a Chinese sentence is not checked against Chinese spans.
+        assert!(missing("政府向LegCo提交草案。", &["政府向立法會提交草案。"]).is_empty());
+        // Chapter numbers still are, when the span gives one.
+        assert!(!missing("Cap. 282 applies.", &["《僱傭條例》（第57章）適用。"]).is_empty());
+    }
+
+    /// A short passage written for this test, in the style of a government paper: every
+    /// sentence is supported by itself and by the passage, and a faithful rewording of
+    /// it raises no flag.
+    #[test]
+    fn faithful_sentences_raise_no_flags() {
+        let passage = "The Chief Executive announced that the HKSAR Government will set up \
+            the Northern Metropolis Co-ordination Office. The Secretary for Development, \
+            Ms Bernadette Linn, will chair a task force with the Planning Department and the \
+            Lands Department. Under the Town Planning Ordinance (Cap. 131), the Town \
+            Planning Board will consult the Legislative Council. However, the Government \
+            expects the first sites in Hung Shui Kiu to be ready in 2027. The Hong Kong \
+            Housing Authority and the MTR Corporation will build homes near the stations.";
+        for s in hkpilot_text::sentences::split_sentences(passage) {
+            let s = &passage[s];
+            assert!(missing(s, &[s]).is_empty(), "{s}");
+            assert!(missing(s, &[passage]).is_empty(), "{s}");
+        }
+        for s in [
+            "The Government will set up a Northern Metropolis office.",
+            "Ms Linn, Secretary for Development, chairs the task force.",
+            "The Planning Department and Lands Department join the task force.",
+            "LegCo will be consulted by the Town Planning Board under Cap. 131.",
+            "Hung Shui Kiu sites should be ready in 2027.",
+            "The Housing Authority and the MTR Corporation will build homes.",
+        ] {
+            assert!(missing(s, &[passage]).is_empty(), "{s}");
+        }
+    }
 }

@@ -121,23 +121,23 @@ pub struct SummarizeArgs {
     #[arg(long, env = "HKPILOT_SUMMARY_FOCUS", value_name = "TEXT")]
     pub focus: Option<String>,
 
+    /// With a model: also sort the summary into key points, decisions, figures,
+    /// action items (owner, due date) and open questions.
+    #[arg(long)]
+    pub structured: bool,
+
     /// With a model: tokens one model pass may use (prompt and output). Longer
     /// documents are summarised chunk by chunk and the notes merged.
     #[arg(long, env = "HKPILOT_SUMMARY_WINDOW", value_name = "TOKENS")]
     pub window: Option<usize>,
 
-    /// With a model: chunks summarised at once (the engine batches them).
-    #[arg(
-        long,
-        env = "HKPILOT_SUMMARY_PARALLEL",
-        value_name = "N",
-        default_value_t = 4
-    )]
-    pub parallel: usize,
+    /// With a model: chunks summarised at once (the engine batches them; default 4).
+    #[arg(long, env = "HKPILOT_SUMMARY_PARALLEL", value_name = "N")]
+    pub parallel: Option<usize>,
 
     /// With a model: sampling seed (greedy decoding is the default, so runs repeat).
-    #[arg(long, env = "HKPILOT_SEED", value_name = "N", default_value_t = 0)]
-    pub seed: u64,
+    #[arg(long, env = "HKPILOT_SEED", value_name = "N")]
+    pub seed: Option<u64>,
 
     /// Output format. `docx` writes a Word file (see --output).
     #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]

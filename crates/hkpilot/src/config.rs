@@ -63,6 +63,9 @@ pub struct IngestFileConfig {
 pub struct SummarizeFileConfig {
     pub length: Option<String>,
     pub lang: Option<String>,
+    pub window: Option<usize>,
+    pub parallel: Option<usize>,
+    pub seed: Option<u64>,
 }
 
 /// The resolved settings every command runs with.
@@ -79,6 +82,11 @@ pub struct Settings {
     pub max_pages: u32,
     pub summary_length: Length,
     pub summary_lang: Option<Lang>,
+    /// Tokens one model pass may use; the pipeline's default when None.
+    pub summary_window: Option<usize>,
+    /// Chunks summarised at once.
+    pub summary_parallel: usize,
+    pub summary_seed: u64,
 }
 
 /// How `hkpilot serve` listens and what it serves besides the local models.
@@ -96,6 +104,9 @@ pub struct ServerSettings {
 /// Default limit on input size: large enough for a 1,000-page scanned report.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub const DEFAULT_MAX_PAGES: u32 = 5_000;
+/// Chunks in flight at once: enough to keep the engine's batch busy on a small
+/// machine without holding many 4k-token windows of KV cache.
+pub const DEFAULT_SUMMARY_PARALLEL: usize = 4;
 
 impl Settings {
     pub fn load(cli: &Cli) -> Result<Settings, CliError> {
@@ -103,6 +114,21 @@ impl Settings {
             Some(path) => read_file_config(path)?,
             None => FileConfig::default(),
         };
+        let (window_flag, parallel_flag, seed_flag) = match &cli.command {
+            Command::Summarize(a) => (a.window, a.parallel, a.seed),
+            _ => (None, None, None),
+        };
+        let summary_window = window_flag.or(file.summarize.window);
+        let summary_parallel = parallel_flag
+            .or(file.summarize.parallel)
+            .unwrap_or(DEFAULT_SUMMARY_PARALLEL);
+        if summary_parallel == 0 {
+            return Err(CliError::usage(
+                "invalid_parallel",
+                "the number of chunks summarised at once (--parallel, [summarize] parallel) must be at least 1",
+            ));
+        }
+        let summary_seed = seed_flag.or(file.summarize.seed).unwrap_or(0);
         let (length_flag, lang_flag) = match &cli.command {
             Command::Summarize(a) => (a.length.clone(), a.lang.clone()),
             // `eval` reads its own --length and --lang: a dataset run must not depend
@@ -170,6 +196,9 @@ impl Settings {
             max_pages,
             summary_length,
             summary_lang,
+            summary_window,
+            summary_parallel,
+            summary_seed,
         })
     }
 

@@ -839,3 +839,145 @@ fn eval_summarize_with_the_default_model_is_deterministic() {
         "the same seed gave different summaries"
     );
 }
+
+/// `hkpilot summarize` with the real default model (installed by scripts/setup.sh).
+fn summarize_with_model(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    hkpilot()
+        .arg("--models-dir")
+        .arg(models_dir())
+        .args(["--model", "SmolLM2-135M-Instruct.Q4_1", "summarize"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn summarize_with_the_default_model_cites_or_flags_every_sentence() {
+    let file = samples().join("flexible-work-circular.en.md");
+    let out = summarize_with_model(&["--format".as_ref(), "json".as_ref(), file.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    let s = &v["summaries"][0]["summary"];
+    assert_eq!(s["method"]["kind"], "abstractive", "{s}");
+    assert_eq!(s["ai_generated"], true);
+    assert_eq!(s["provenance"]["model"], "SmolLM2-135M-Instruct.Q4_1");
+    assert_eq!(
+        s["provenance"]["source_hashes"][0],
+        v["summaries"][0]["documents"][0]["content_hash"]
+    );
+    assert!(
+        s["provenance"]["stats"]["completion_tokens"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let sentences = s["sentences"].as_array().unwrap();
+    assert!(!sentences.is_empty());
+    for sentence in sentences {
+        let cited = !sentence["citations"].as_array().unwrap().is_empty();
+        let flagged = sentence
+            .get("flags")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+        assert!(cited || flagged, "{sentence}");
+    }
+    // The Markdown labels a model summary as written by a language model.
+    let md = summarize_with_model(&[file.as_os_str()]);
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("written by a language model"), "{md}");
+}
+
+#[test]
+fn a_model_that_does_not_load_falls_back_to_extractive_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.gguf");
+    // A GGUF header promising tensors that are not there.
+    let mut bytes = b"GGUF".to_vec();
+    bytes.extend_from_slice(&3u32.to_le_bytes());
+    bytes.extend_from_slice(&5u64.to_le_bytes());
+    bytes.extend_from_slice(&0u64.to_le_bytes());
+    std::fs::write(&broken, bytes).unwrap();
+    let out = hkpilot()
+        .arg("--model")
+        .arg(&broken)
+        .args(["summarize", "--format", "json"])
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("extractive"), "{stderr}");
+    let v = json_of(&out.stdout);
+    let s = &v["summaries"][0]["summary"];
+    assert_eq!(s["method"]["kind"], "extractive");
+    let why = s["provenance"]["fallback"].as_str().unwrap();
+    assert!(why.contains("broken.gguf"), "{why}");
+}
+
+#[test]
+fn an_unknown_model_name_is_a_usage_error() {
+    hkpilot()
+        .arg("--models-dir")
+        .arg(models_dir())
+        .args(["--model", "no-such-model", "summarize"])
+        .arg(samples().join("flexible-work-circular.en.md"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn summarize_writes_a_word_file_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("summary.docx");
+    hkpilot()
+        .args(["summarize", "--format", "docx"])
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .assert()
+        .code(2);
+    hkpilot()
+        .args(["summarize", "--format", "docx", "-o"])
+        .arg(&docx)
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .assert()
+        .success();
+    let out = hkpilot()
+        .args(["ingest", "--format", "json"])
+        .arg(&docx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = json_of(&out.stdout).to_string();
+    assert!(text.contains("人工智能"), "{text}");
+    assert!(text.contains("摘要"), "{text}");
+    // No temporary file is left beside the output.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+}
+
+#[test]
+fn compare_puts_summaries_side_by_side() {
+    let out = hkpilot()
+        .args(["summarize", "--compare", "--length", "2"])
+        .arg(samples().join("flexible-work-circular.en.md"))
+        .arg(samples().join("flexible-work-circular.zh-Hant.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    let header = md.lines().next().unwrap();
+    assert!(header.starts_with("| # |"), "{md}");
+    assert_eq!(header.matches(" | ").count(), 2, "{header}");
+    assert!(md.lines().nth(2).unwrap().starts_with("| 1 |"), "{md}");
+}

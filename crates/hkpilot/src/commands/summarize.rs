@@ -52,12 +52,6 @@ pub fn run(args: &SummarizeArgs, settings: &Settings) -> Result<Status, CliError
             "--format docx writes one summary per file: summarise one file, or use --together",
         ));
     }
-    if args.parallel == 0 {
-        return Err(CliError::usage(
-            "invalid_parallel",
-            "--parallel must be at least 1",
-        ));
-    }
     let (docs, mut failures) = ingest_all(&args.files, settings);
     let groups: Vec<Vec<&(PathBuf, Document)>> = if args.together {
         if docs.is_empty() {
@@ -72,10 +66,10 @@ pub fn run(args: &SummarizeArgs, settings: &Settings) -> Result<Status, CliError
         .enable_all()
         .build()
         .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
-    let window = args.window.unwrap_or(DEFAULT_WINDOW);
+    let window = settings.summary_window.unwrap_or(DEFAULT_WINDOW);
     let sizing = EngineSizing {
         window,
-        parallel: args.parallel,
+        parallel: settings.summary_parallel,
     };
     let (backend, unusable) = if groups.is_empty() {
         (None, None)
@@ -92,13 +86,17 @@ pub fn run(args: &SummarizeArgs, settings: &Settings) -> Result<Status, CliError
     if backend.is_none() && args.focus.is_some() {
         eprintln!("warning: --focus needs a model (--model); the extractive summary ignores it");
     }
+    if backend.is_none() && args.structured {
+        eprintln!("warning: --structured needs a model (--model); the extractive summary is plain");
+    }
     let opts = GroundedOptions {
         length: settings.summary_length,
         lang: settings.summary_lang,
         focus: args.focus.clone(),
         window: Some(window),
-        concurrency: args.parallel,
-        seed: args.seed,
+        concurrency: settings.summary_parallel,
+        seed: settings.summary_seed,
+        structured: args.structured,
         ..Default::default()
     };
     let mut outputs = Vec::new();

@@ -77,6 +77,89 @@ fn file_of(docs: &[(&PathBuf, &Document)], id: &hkpilot_core::DocumentId) -> Str
         .unwrap_or_else(|| id.to_string())
 }
 
+/// One structured section: its heading, its sentences, and per item the index and
+/// any text shown after it.
+type Section<'a> = (&'static str, Vec<&'a SummarySentence>, Vec<(usize, String)>);
+
+/// The sentences to show, in order, each with the section heading that starts
+/// before it (structured summaries) and, for action items, "(owner: …; due: …)".
+fn items(summary: &Summary) -> Vec<(Option<&'static str>, &SummarySentence, String)> {
+    let Some(st) = &summary.structured else {
+        return summary
+            .sentences
+            .iter()
+            .map(|s| (None, s, String::new()))
+            .collect();
+    };
+    let zh = summary.lang != Lang::En;
+    let names: [&'static str; 5] = if zh {
+        ["要點", "決定", "數字", "跟進事項", "待解決問題"]
+    } else {
+        [
+            "Key points",
+            "Decisions",
+            "Figures",
+            "Action items",
+            "Open questions",
+        ]
+    };
+    let (owner, due) = if zh {
+        ("負責", "限期")
+    } else {
+        ("owner", "due")
+    };
+    let plain = |v: &[SummarySentence]| -> Vec<(usize, String)> {
+        (0..v.len()).map(|i| (i, String::new())).collect()
+    };
+    let actions: Vec<(usize, String)> = st
+        .action_items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut parts = Vec::new();
+            if let Some(o) = &a.owner {
+                parts.push(format!("{owner}: {o}"));
+            }
+            if let Some(d) = &a.due {
+                parts.push(format!("{due}: {d}"));
+            }
+            let extra = if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join("; "))
+            };
+            (i, extra)
+        })
+        .collect();
+    let action_sentences: Vec<&SummarySentence> = st.action_items.iter().map(|a| &a.item).collect();
+    let mut out = Vec::new();
+    let sections: [Section<'_>; 5] = [
+        (
+            names[0],
+            st.key_points.iter().collect(),
+            plain(&st.key_points),
+        ),
+        (
+            names[1],
+            st.decisions.iter().collect(),
+            plain(&st.decisions),
+        ),
+        (names[2], st.figures.iter().collect(), plain(&st.figures)),
+        (names[3], action_sentences, actions),
+        (
+            names[4],
+            st.open_questions.iter().collect(),
+            plain(&st.open_questions),
+        ),
+    ];
+    for (name, sentences, extras) in sections {
+        for (i, extra) in extras {
+            out.push(((i == 0).then_some(name), sentences[i], extra));
+        }
+    }
+    out
+}
+
 /// The notice every rendering opens with: generated text is always labelled.
 fn notice(summary: &Summary, l: &Labels) -> &'static str {
     match summary.method {
@@ -127,7 +210,10 @@ pub fn markdown(docs: &[(&PathBuf, &Document)], summary: &Summary) -> String {
     }
     let mut notes = String::new();
     let mut n = 0;
-    for sentence in &summary.sentences {
+    for (heading, sentence, extra) in items(summary) {
+        if let Some(h) = heading {
+            let _ = writeln!(out, "\n### {h}\n");
+        }
         let mut marks = String::new();
         for c in &sentence.citations {
             n += 1;
@@ -154,7 +240,7 @@ pub fn markdown(docs: &[(&PathBuf, &Document)], summary: &Summary) -> String {
         } else {
             format!(" *{}*", flags.trim_start())
         };
-        let _ = writeln!(out, "- {}{marks}{flags}", sentence.text);
+        let _ = writeln!(out, "- {}{extra}{marks}{flags}", sentence.text);
     }
     let _ = writeln!(out, "\n<sub>{}</sub>", provenance_line(summary));
     if !notes.is_empty() {
@@ -171,7 +257,10 @@ pub fn text(docs: &[(&PathBuf, &Document)], summary: &Summary) -> String {
     if let Some(why) = &summary.provenance.fallback {
         let _ = writeln!(out, "Note: {why}\n");
     }
-    for sentence in &summary.sentences {
+    for (heading, sentence, extra) in items(summary) {
+        if let Some(h) = heading {
+            let _ = writeln!(out, "\n{h}:");
+        }
         let pages: Vec<String> = sentence
             .citations
             .iter()
@@ -182,7 +271,12 @@ pub fn text(docs: &[(&PathBuf, &Document)], summary: &Summary) -> String {
         } else {
             format!(" ({})", pages.join(", "))
         };
-        let _ = writeln!(out, "* {}{cited}{}", sentence.text, flag_text(sentence, &l));
+        let _ = writeln!(
+            out,
+            "* {}{extra}{cited}{}",
+            sentence.text,
+            flag_text(sentence, &l)
+        );
     }
     let _ = writeln!(out, "\n{}", provenance_line(summary));
     out
