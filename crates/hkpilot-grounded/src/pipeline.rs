@@ -20,6 +20,7 @@ use hkpilot_core::{
 use hkpilot_llm::{ChatMessage, GenerationOptions, LlmBackend, StructuredOutput};
 use hkpilot_summarize::Length;
 use hkpilot_text::convert::convert;
+use hkpilot_text::script::is_han;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -227,18 +228,32 @@ pub async fn summarize_grounded(
     if sentences.is_empty() {
         return Err(GroundedError::NoOutput);
     }
+    // Say what language the summary is really in: a model that cannot write the
+    // language asked for writes another, and the label must not claim otherwise.
+    let written = written_lang(&sentences, lang);
+    let mut settings_out = settings_map(opts, lang, budgets, stats.structured_failure.as_deref());
+    if written != lang {
+        settings_out.insert(
+            "language_note".into(),
+            format!(
+                "asked for {}; the model wrote {}",
+                lang.tag(),
+                written.tag()
+            ),
+        );
+    }
     Ok(Summary {
         documents: docs.iter().map(|d| d.id.clone()).collect(),
         method: SummaryMethod::Abstractive {
             model: backend.info().name.clone(),
         },
-        lang,
+        lang: written,
         sentences,
         ai_generated: true,
         structured,
         provenance: Provenance {
             model: Some(backend.info().name.clone()),
-            settings: settings_map(opts, lang, budgets, stats.structured_failure.as_deref()),
+            settings: settings_out,
             source_hashes: docs.iter().map(|d| d.meta.content_hash.clone()).collect(),
             fallback: None,
             stats: stats.into_map(&sources),
@@ -406,6 +421,26 @@ async fn budgets(
         final_in,
         final_out,
     })
+}
+
+/// The language the sentences are written in: `asked` when they are in its script
+/// (Chinese when at least a third of their letters are Han characters).
+fn written_lang(sentences: &[SummarySentence], asked: Lang) -> Lang {
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in sentences.iter().flat_map(|s| s.text.chars()) {
+        if is_han(c) {
+            han += 1;
+            letters += 1;
+        } else if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    let chinese = han * 3 >= letters.max(1);
+    match (asked.is_chinese(), chinese) {
+        (true, false) => Lang::En,
+        (false, true) => Lang::ZhHant,
+        _ => asked,
+    }
 }
 
 /// The documents' main language, Chinese when any document is mainly Chinese.

@@ -413,3 +413,20 @@ async fn malformed_json_falls_back_to_prose_and_says_why() {
         "{note}"
     );
 }
+
+#[tokio::test]
+async fn the_label_says_which_language_the_model_really_wrote() {
+    // The scripted model copies English lines whatever it is asked for.
+    let doc = super::english();
+    let model = Scripted::new(4096, Script::Faithful);
+    let opts = GroundedOptions {
+        lang: Some(Lang::ZhHant),
+        ..Default::default()
+    };
+    let s = summarize_grounded(&[&doc], &model, &opts, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(s.lang, Lang::En);
+    let note = &s.provenance.settings["language_note"];
+    assert!(note.contains("zh-Hant") && note.contains("en"), "{note}");
+}
