@@ -168,7 +168,8 @@ pub async fn summarize_grounded(
             stats.thinned = true;
             break;
         }
-        let groups = pack(notes, &costs, budgets.final_in);
+        // A reduce pass writes up to `note_out` tokens: its input must leave room.
+        let groups = pack(notes, &costs, budgets.final_in.min(budgets.chunk));
         let results = run_level(
             &ctx,
             &reduce_system,
@@ -278,8 +279,7 @@ async fn structured_pass(
         ChatMessage::user(user_message(&numbered_lines(notes), target)),
     ];
     let schema = StructuredOutput::JsonSchema(structured::schema(target));
-    // JSON costs more tokens than bullets: keys, quotes, the citation lists.
-    let max = (budgets.final_out * 2) as u32;
+    let max = budgets.final_out as u32;
     let completion = ctx.call(messages, Some(schema), max).await?;
     let usage = completion.usage;
     let items = match structured::parse(&completion.text) {
@@ -410,7 +410,11 @@ async fn budgets(
     // Chinese costs byte-level tokenizers several tokens per character.
     let per_sentence = if lang.is_chinese() { 120 } else { 60 };
     // At least room for a couple of sentences; a window too small for that fails below.
-    let final_out = (target * per_sentence).max(128).min(window / 2);
+    let mut final_out = (target * per_sentence).max(128).min(window / 2);
+    if opts.structured {
+        // JSON costs more tokens than bullets: keys, quotes, the citation lists.
+        final_out = (final_out * 2).min(window / 2);
+    }
     let room = |out: usize| window.checked_sub(overhead + out + 16).filter(|r| *r >= 64);
     let (Some(chunk), Some(final_in)) = (room(note_out), room(final_out)) else {
         return Err(GroundedError::InvalidBudget(window));

@@ -85,6 +85,7 @@ async fn a_long_document_is_mapped_concurrently_then_merged() {
     let opts = GroundedOptions {
         window: Some(700),
         concurrency: 3,
+        length: hkpilot_summarize::Length::Brief,
         ..Default::default()
     };
     let progress = Recorder::default();
@@ -386,6 +387,12 @@ async fn structured_summaries_sort_cited_items_into_sections() {
     }
     assert_eq!(s.sentences.len(), sections.key_points.len() + 2);
     assert_eq!(s.provenance.settings["structured"], "yes");
+    // Prompt and output allowance of every call fit the window.
+    for r in model.requests.lock().unwrap().iter() {
+        let prompt: String = r.messages.iter().map(|m| m.content.as_str()).collect();
+        let tokens = super::scripted::count(&prompt) + r.options.max_tokens.unwrap() as usize;
+        assert!(tokens <= 4096, "{tokens}");
+    }
     // The schema went to the backend.
     let last = model.requests.lock().unwrap().last().unwrap().clone();
     assert!(matches!(
@@ -429,4 +436,31 @@ async fn the_label_says_which_language_the_model_really_wrote() {
     assert_eq!(s.lang, Lang::En);
     let note = &s.provenance.settings["language_note"];
     assert!(note.contains("zh-Hant") && note.contains("en"), "{note}");
+}
+
+#[tokio::test]
+async fn every_pass_fits_the_window_when_notes_outgrow_a_brief_final_pass() {
+    // A brief summary leaves the final pass a small output allowance, while merge
+    // passes may write more: their groups must leave room for that.
+    let doc = long_report(200, 12);
+    let model = Scripted::new(100_000, Script::Faithful);
+    let opts = GroundedOptions {
+        window: Some(3000),
+        length: hkpilot_summarize::Length::Bullets(2),
+        concurrency: 8,
+        ..Default::default()
+    };
+    let s = summarize_grounded(&[&doc], &model, &opts, &NoProgress)
+        .await
+        .unwrap();
+    assert!(
+        s.provenance.stats["merge_levels"] >= 1,
+        "{:?}",
+        s.provenance.stats
+    );
+    for r in model.requests.lock().unwrap().iter() {
+        let prompt: String = r.messages.iter().map(|m| m.content.as_str()).collect();
+        let tokens = super::scripted::count(&prompt) + r.options.max_tokens.unwrap() as usize;
+        assert!(tokens <= 3000, "{tokens}");
+    }
 }
