@@ -10,7 +10,8 @@
 #   bench/llm_compare.sh concurrent MODEL distinct|shared N_CTX [extra llama-server args]
 #       8 concurrent chat requests from .bench/prompts.json (bench/concurrent_chat.py
 #       dump): ours in-process, then llama-server -np 8 -c N_CTX --cont-batching with
-#       the AsyncOpenAI client.
+#       the AsyncOpenAI client. Both give each of the 8 sequences its own KV stream of
+#       N_CTX / 8 cells; LAYOUT=unified runs ours with one shared KV pool instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -58,8 +59,8 @@ concurrent)
     set_name="$1"; n_ctx="$2"; shift 2
     [[ -f "$PROMPTS" ]] || "$PY" bench/concurrent_chat.py dump --out "$PROMPTS"
     load
-    echo "== ours in-process ($set_name, n_ctx $n_ctx)"
-    "$OURS" concurrent "$model" 2 "$PROMPTS" "$set_name" "$n_ctx" 128
+    echo "== ours in-process ($set_name, n_ctx $n_ctx, KV ${LAYOUT:-streams})"
+    "$OURS" concurrent "$model" 2 "$PROMPTS" "$set_name" "$n_ctx" 128 "${LAYOUT:-streams}"
     load
     echo "== llama-server ($set_name): -t 2 -np 8 -c $n_ctx --cont-batching $*"
     "$TOOLS/llama-server" -m "$model" -t 2 -tb 2 -np 8 -c "$n_ctx" --cont-batching \

@@ -5,7 +5,17 @@
 //!
 //! cargo build --release -p hkpilot-llm-llamacpp --example bench_compare
 //! bench_compare single MODEL THREADS [PROMPT_TOKENS=512] [GEN_TOKENS=128] [REPS=3]
-//! bench_compare concurrent MODEL THREADS PROMPTS.json distinct|shared N_CTX [MAX_TOKENS=128]
+//! bench_compare concurrent MODEL THREADS PROMPTS.json distinct|shared N_CTX [MAX_TOKENS=128] [streams|unified]
+//!     (KV layout: per-sequence streams by default, as llama-server -np gives its slots)
+//! Every mode: BENCH_FLASH_ATTENTION=1 runs the engine with flash attention on.
+//! bench_compare distinct MODEL THREADS N PROMPT_TOKENS GEN_TOKENS N_CTX [LAYOUT=both]
+//!     N distinct prompts of exactly PROMPT_TOKENS tokens sent at once (engine with
+//!     n_parallel N, 1 cache slot, KV layout unified|streams|both), then N other
+//!     distinct prompts one after another on a one-sequence engine (the floor that
+//!     concurrency must beat).
+//! bench_compare sharing MODEL THREADS N DOC_TOKENS GEN_TOKENS N_CTX [LAYOUT=both]
+//!     N prompts sharing a DOC_TOKENS-token document (distinct 24-token endings) sent
+//!     at once, with the prefix cache off and on.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,17 +88,25 @@ fn engine(
     n_parallel: u32,
     n_ctx: u32,
     prefix: bool,
+    unified: bool,
 ) -> Arc<LlamaEngine> {
     let mut c = EngineConfig::new(model);
     c.n_ctx = n_ctx;
     c.n_parallel = n_parallel;
     c.n_threads = Some(threads);
     c.prefix_cache = prefix;
+    c.kv_unified = unified;
+    c.flash_attention = flash_attention();
     println!(
-        "engine: n_ctx {} n_batch {} n_parallel {} n_cache_slots {} prefix_cache {} threads {} flash_attention {}",
-        c.n_ctx, c.n_batch, c.n_parallel, c.n_cache_slots, c.prefix_cache, threads, c.flash_attention
+        "engine: n_ctx {} ({} per sequence) n_batch {} n_parallel {} n_cache_slots {} kv_unified {} prefix_cache {} threads {} flash_attention {}",
+        c.n_ctx, c.n_ctx_seq(), c.n_batch, c.n_parallel, c.n_cache_slots, c.kv_unified, c.prefix_cache, threads, c.flash_attention
     );
     Arc::new(LlamaEngine::load(c).expect("load model"))
+}
+
+/// BENCH_FLASH_ATTENTION=1 turns flash attention on (the engine's default is off).
+fn flash_attention() -> bool {
+    std::env::var("BENCH_FLASH_ATTENTION").is_ok_and(|v| v == "1")
 }
 
 /// Exactly `n` prompt tokens: filler text tokenised, cut or repeated to length.
@@ -113,6 +131,7 @@ async fn single(model: &str, threads: u32, n_prompt: usize, n_gen: u32, reps: us
         1,
         (n_prompt as u32 + n_gen + 256).max(1024),
         false,
+        true,
     );
     let warm = prompt_tokens(&e, 32, 999).await;
     let s = e.generate_tokens(warm, &opts(8)).expect("queued");
@@ -152,12 +171,20 @@ fn pct(xs: &[f64], p: f64) -> f64 {
     v[k.min(v.len() - 1)]
 }
 
-async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32, max_tokens: u32) {
+async fn concurrent(
+    model: &str,
+    threads: u32,
+    file: &str,
+    set: &str,
+    n_ctx: u32,
+    max_tokens: u32,
+    unified: bool,
+) {
     let all: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(file).expect("prompt file")).expect("json");
     let sets: Vec<Vec<String>> = serde_json::from_value(all[set].clone()).expect("prompt sets");
     let n = sets[0].len() as u32;
-    let e = engine(model, threads, n, n_ctx, true);
+    let e = engine(model, threads, n, n_ctx, true, unified);
     // Warm-up: one short request from set 0's first prompt, as the Python client does.
     let warm: String = sets[0][0]
         .split_whitespace()
@@ -218,6 +245,167 @@ async fn concurrent(model: &str, threads: u32, file: &str, set: &str, n_ctx: u32
     }
 }
 
+/// Sends `prompts` at once (or one after another) and prints what it took.
+async fn batch_run(
+    e: &Arc<LlamaEngine>,
+    label: &str,
+    prompts: Vec<Vec<LlamaToken>>,
+    gen: u32,
+    one_by_one: bool,
+) -> f64 {
+    let before = e.metrics();
+    let start = Instant::now();
+    let mut runs = Vec::new();
+    if one_by_one {
+        for p in prompts {
+            let t0 = Instant::now();
+            let s = e.generate_tokens(p, &opts(gen)).expect("queued");
+            runs.push(drain(s, t0).await);
+        }
+    } else {
+        let tasks: Vec<_> = prompts
+            .into_iter()
+            .map(|p| {
+                let e = Arc::clone(e);
+                tokio::spawn(async move {
+                    let t0 = Instant::now();
+                    let s = e.generate_tokens(p, &opts(gen)).expect("queued");
+                    drain(s, t0).await
+                })
+            })
+            .collect();
+        for t in tasks {
+            runs.push(t.await.expect("task"));
+        }
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let m = e.metrics();
+    let prompt: usize = runs.iter().map(|r| r.prompt_tokens).sum();
+    let generated: usize = runs.iter().map(|r| r.generated).sum();
+    let ttfts: Vec<f64> = runs.iter().map(|r| r.ttft_s).collect();
+    println!(
+        "{label}: {} req, {prompt} prompt + {generated} generated tok, wall {wall:.2} s, {:.1} (prompt+gen) tok/s, {:.2} out tok/s, TTFT p50 {:.2} s max {:.2} s; prompt computed {} reused {}, decode calls {}",
+        runs.len(),
+        (prompt + generated) as f64 / wall,
+        generated as f64 / wall,
+        pct(&ttfts, 50.0),
+        pct(&ttfts, 100.0),
+        m.prompt_tokens_computed - before.prompt_tokens_computed,
+        m.prompt_tokens_reused - before.prompt_tokens_reused,
+        m.decode_calls - before.decode_calls,
+    );
+    wall
+}
+
+fn engine_with(
+    model: &str,
+    threads: u32,
+    n_parallel: u32,
+    n_cache_slots: u32,
+    n_ctx: u32,
+    prefix: bool,
+    unified: bool,
+) -> Arc<LlamaEngine> {
+    let mut c = EngineConfig::new(model);
+    c.n_ctx = n_ctx;
+    c.n_parallel = n_parallel;
+    c.n_cache_slots = n_cache_slots;
+    c.n_threads = Some(threads);
+    c.prefix_cache = prefix;
+    c.kv_unified = unified;
+    c.flash_attention = flash_attention();
+    println!(
+        "engine: n_ctx {} ({} per sequence) n_batch {} n_parallel {} n_cache_slots {} kv_unified {} prefix_cache {} threads {threads} flash_attention {}",
+        c.n_ctx, c.n_ctx_seq(), c.n_batch, c.n_parallel, c.n_cache_slots, c.kv_unified, c.prefix_cache, c.flash_attention
+    );
+    Arc::new(LlamaEngine::load(c).expect("load model"))
+}
+
+async fn warm(e: &LlamaEngine) {
+    let w = prompt_tokens(e, 16, 997).await;
+    let s = e.generate_tokens(w, &opts(4)).expect("queued");
+    let _ = drain(s, Instant::now()).await;
+}
+
+/// `unified`, `streams` or `both`.
+fn layouts(arg: &str) -> Vec<bool> {
+    match arg {
+        "unified" => vec![true],
+        "streams" => vec![false],
+        _ => vec![true, false],
+    }
+}
+
+async fn distinct(
+    model: &str,
+    threads: u32,
+    n: usize,
+    n_prompt: usize,
+    gen: u32,
+    n_ctx: u32,
+    layout: &str,
+) {
+    let mut seed = 100;
+    let mut conc = Vec::new();
+    for unified in layouts(layout) {
+        let e = engine_with(model, threads, n as u32, 1, n_ctx, true, unified);
+        warm(&e).await;
+        let mut prompts = Vec::new();
+        for _ in 0..n {
+            prompts.push(prompt_tokens(&e, n_prompt, seed).await);
+            seed += 1;
+        }
+        let label = format!("concurrent, kv_unified={unified}");
+        conc.push((unified, batch_run(&e, &label, prompts, gen, false).await));
+    }
+    // The floor: one sequence, nothing cached, the same amount of work one by one.
+    let e = engine_with(model, threads, 1, 0, n_ctx, true, true);
+    warm(&e).await;
+    let mut prompts = Vec::new();
+    for _ in 0..n {
+        prompts.push(prompt_tokens(&e, n_prompt, seed).await);
+        seed += 1;
+    }
+    let floor = batch_run(&e, "sequential", prompts, gen, true).await;
+    for (unified, wall) in conc {
+        println!(
+            "kv_unified={unified}: concurrent {wall:.2} s vs one by one {floor:.2} s = {:.2}x",
+            floor / wall
+        );
+    }
+}
+
+async fn sharing(
+    model: &str,
+    threads: u32,
+    n: usize,
+    n_doc: usize,
+    gen: u32,
+    n_ctx: u32,
+    layout: &str,
+) {
+    for unified in layouts(layout) {
+        let mut walls = Vec::new();
+        for prefix in [false, true] {
+            let e = engine_with(model, threads, n as u32, 1, n_ctx, prefix, unified);
+            warm(&e).await;
+            let doc = prompt_tokens(&e, n_doc, 300).await;
+            let mut prompts = Vec::new();
+            for i in 0..n {
+                let mut p = doc.clone();
+                p.extend(prompt_tokens(&e, 24, 400 + i).await);
+                prompts.push(p);
+            }
+            let label = format!("shared doc, kv_unified={unified} prefix_cache={prefix}");
+            walls.push(batch_run(&e, &label, prompts, gen, false).await);
+        }
+        println!(
+            "kv_unified={unified}: prefix sharing speed-up {:.2}x",
+            walls[0] / walls[1]
+        );
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let a: Vec<String> = std::env::args().collect();
@@ -246,8 +434,25 @@ async fn main() {
                 &set,
                 num(6, 17408) as u32,
                 num(7, 128) as u32,
+                arg(8).as_deref() == Some("unified"),
             )
             .await
+        }
+        Some(mode @ ("distinct" | "sharing")) => {
+            let model = arg(2).expect("MODEL");
+            let (threads, n, len, gen, n_ctx) = (
+                num(3, 2) as u32,
+                num(4, 4) as usize,
+                num(5, 1000) as usize,
+                num(6, 64) as u32,
+                num(7, 8192) as u32,
+            );
+            let layout = arg(8).unwrap_or_else(|| "both".into());
+            if mode == "distinct" {
+                distinct(&model, threads, n, len, gen, n_ctx, &layout).await
+            } else {
+                sharing(&model, threads, n, len, gen, n_ctx, &layout).await
+            }
         }
         _ => eprintln!("usage: see the header of examples/bench_compare.rs"),
     }

@@ -16,6 +16,11 @@ use crate::sequence::{Job, Sequence};
 /// A shared prefix shorter than this is recomputed rather than waited for.
 const MIN_SHARED_PREFIX: usize = 32;
 
+/// With KV streams, a prefix in another stream shorter than this is recomputed rather
+/// than copied (the copy moves the whole stream: ~15 MB for a 0.5B model's 1,280-cell
+/// stream, about what computing a handful of tokens costs).
+const MIN_STREAM_COPY: usize = 16;
+
 impl Scheduler<'_> {
     /// Takes requests while there is room. Blocks when idle. Returns false when the
     /// channel is closed and nothing is left to do.
@@ -127,7 +132,10 @@ impl Scheduler<'_> {
 
     pub(crate) fn start(&mut self, job: Job) {
         let tokens: Vec<i32> = job.prompt.iter().map(|t| t.0).collect();
-        let Some(p) = self.slots.place(&tokens, self.prefix_cache) else {
+        // A stream-to-stream copy moves a whole stream, so a few shared tokens (a chat
+        // template's opening) are cheaper to recompute.
+        let min_copy = if self.kv_unified { 1 } else { MIN_STREAM_COPY };
+        let Some(p) = self.slots.place(&tokens, self.prefix_cache, min_copy) else {
             // admit() checked for a free slot; stay safe anyway.
             job.tx.send(Err(LlmError::Internal("no free slot".into())));
             return;
@@ -140,7 +148,7 @@ impl Scheduler<'_> {
                 .ctx
                 .clear_kv_cache_seq(Some(slot_u), Some(reused as u32), None)
                 .unwrap_or(false),
-            Some(src) => {
+            Some(src) if self.kv_unified => {
                 let cleared = self
                     .ctx
                     .clear_kv_cache_seq(Some(slot_u), None, None)
@@ -150,6 +158,18 @@ impl Scheduler<'_> {
                         .ctx
                         .copy_kv_cache_seq(src as i32, slot, Some(0), Some(reused as u32))
                         .is_ok()
+            }
+            Some(src) => {
+                // Across streams llama.cpp copies only whole streams (a partial range
+                // aborts it): copy everything (done at the next decode), then drop
+                // what follows the shared prefix.
+                self.ctx
+                    .copy_kv_cache_seq(src as i32, slot, None, None)
+                    .is_ok()
+                    && self
+                        .ctx
+                        .clear_kv_cache_seq(Some(slot_u), Some(reused as u32), None)
+                        .unwrap_or(false)
             }
         };
         if !ok {

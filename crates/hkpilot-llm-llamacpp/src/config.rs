@@ -9,8 +9,11 @@ pub struct EngineConfig {
     pub model_path: PathBuf,
     /// Name callers use for this model; defaults to the file stem.
     pub name: Option<String>,
-    /// Total KV cells shared by all sequences (unified KV cache). Also the largest
-    /// prompt + output one request may use, capped by the model's training context.
+    /// KV cells for the requests in flight. With `kv_unified` one pool shared by all
+    /// sequences, and also the largest prompt + output one request may use. Without it
+    /// (per-sequence streams, like `llama-server -c N_CTX -np N_PARALLEL`) each request
+    /// may use `n_ctx / n_parallel`, and every cache slot gets a stream of that size on
+    /// top. Either way capped by the model's training context.
     pub n_ctx: u32,
     /// Most tokens handed to one decode call (prompt chunks plus one per generating
     /// sequence).
@@ -21,6 +24,15 @@ pub struct EngineConfig {
     /// Extra slots that only hold cached prefixes (a long system prompt, a document
     /// asked several questions).
     pub n_cache_slots: u32,
+    /// One KV pool for all sequences (`true`) or one KV stream per sequence (`false`).
+    /// A pool lets one request use the whole `n_ctx` and shares a prefix's cells
+    /// without copying them, but (without flash attention) llama.cpp then computes
+    /// every token's attention over the occupied cells of *all* sequences: 8 concurrent
+    /// distinct ~1,000-token prompts ran at ~0.3x llama-server's speed. Streams keep
+    /// each sequence's attention to its own cells; a shared prefix is then copied from
+    /// stream to stream (a memory copy of the stream, far cheaper than recomputing it).
+    /// Choose streams when requests run concurrently. See BENCHMARKS.md, LLM engine.
+    pub kv_unified: bool,
     /// Reuse KV cells of earlier or concurrent requests with the same prompt beginning.
     /// Off only to measure what it saves.
     pub prefix_cache: bool,
@@ -49,6 +61,7 @@ impl EngineConfig {
             n_batch: 512,
             n_parallel: 4,
             n_cache_slots: 4,
+            kv_unified: true,
             prefix_cache: true,
             n_threads: None,
             flash_attention: false,
@@ -57,6 +70,20 @@ impl EngineConfig {
             n_gpu_layers: 0,
             llama_logs: false,
             chat_template_override: None,
+        }
+    }
+
+    /// Sequences the KV cache holds: the batch width plus the cache slots.
+    pub fn n_seq(&self) -> u32 {
+        self.n_parallel + self.n_cache_slots
+    }
+
+    /// KV cells one sequence may use (prompt + output), before the model's cap.
+    pub fn n_ctx_seq(&self) -> u32 {
+        if self.kv_unified {
+            self.n_ctx
+        } else {
+            self.n_ctx / self.n_parallel.max(1)
         }
     }
 

@@ -206,6 +206,9 @@ fn validate_config(c: &EngineConfig) -> Result<(), LlmError> {
     if c.n_batch == 0 || c.n_parallel == 0 {
         return bad("n_batch and n_parallel must be at least 1");
     }
+    if c.n_ctx_seq() < 16 {
+        return bad("n_ctx / n_parallel must be at least 16 with per-sequence KV streams (kv_unified false)");
+    }
     // llama.cpp sizes its output buffer from n_batch but may be asked for one output
     // per sequence (generating ones and cache slots alike); fewer rows abort it
     // (GGML_ASSERT n_outputs_max), so refuse the configuration instead.

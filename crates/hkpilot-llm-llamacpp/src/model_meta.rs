@@ -19,7 +19,7 @@ pub(crate) fn model_info(model: &LlamaModel, config: &EngineConfig, path: &Path)
         .unwrap_or_else(|_| "unknown".into());
     ModelInfo {
         name,
-        context_length: (config.n_ctx as usize).min(train.max(1)),
+        context_length: (config.n_ctx_seq() as usize).min(train.max(1)),
         train_context_length: train,
         chat_template: model
             .chat_template(None)

@@ -1,9 +1,11 @@
 //! Which tokens each KV sequence holds, and where a new prompt should start from.
 //!
-//! The KV cache is unified: a cell can belong to several sequences, so llama.cpp's
-//! `seq_cp` shares a prefix without copying tensors. Every slot (sequence id) remembers
-//! the exact tokens at positions `0..len` of its KV. A free slot keeps its tokens after
-//! its request ends, so the next request with the same beginning reuses them.
+//! With a unified KV cache a cell can belong to several sequences, so llama.cpp's
+//! `seq_cp` shares a prefix without copying tensors; with one KV stream per sequence it
+//! copies the source's whole stream (the caller then trims the copy to the prefix).
+//! Every slot (sequence id) remembers the exact tokens at positions `0..len` of its KV.
+//! A free slot keeps its tokens after its request ends, so the next request with the
+//! same beginning reuses them.
 
 /// Where a new request gets its KV from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +48,15 @@ impl SlotTable {
     }
 
     /// Chooses a free slot for `prompt` and marks it busy. At least one prompt token is
-    /// always left to compute: its logits start generation.
+    /// always left to compute: its logits start generation. A prefix in another slot
+    /// is copied only when at least `min_copy` tokens long.
     /// Without `reuse` every prompt is computed from scratch (for comparisons).
-    pub(crate) fn place(&mut self, prompt: &[i32], reuse: bool) -> Option<Placement> {
+    pub(crate) fn place(
+        &mut self,
+        prompt: &[i32],
+        reuse: bool,
+        min_copy: usize,
+    ) -> Option<Placement> {
         let max_reuse = if reuse {
             prompt.len().saturating_sub(1)
         } else {
@@ -71,27 +79,36 @@ impl SlotTable {
             .map(|(i, s)| (lcp(s), i))
             .max()
             .unwrap_or((0, in_place.2));
-        self.clock += 1;
-        let placement = if source.0 > in_place.0 {
-            // Copy into the free slot whose cached tokens are worth least: shortest
-            // match, then least recently used.
-            let victim = self
-                .slots
+        // The free slot whose cached tokens are worth least: shortest match, then least
+        // recently used, then lowest id (keeps busy slots together; with KV streams
+        // llama.cpp batches consecutive sequence ids in one pass).
+        let cheapest = |exclude: usize| {
+            self.slots
                 .iter()
                 .enumerate()
-                .filter(|(i, s)| !s.busy && *i != source.1)
+                .filter(|(i, s)| !s.busy && *i != exclude)
                 .map(|(i, s)| (lcp(s), s.last_used, i))
                 .min()
-                .map_or(in_place.2, |v| v.2);
+                .map_or(in_place.2, |v| v.2)
+        };
+        self.clock += 1;
+        let placement = if source.0 > in_place.0 && source.0 >= min_copy.max(1) {
             Placement {
-                slot: victim,
+                slot: cheapest(source.1),
                 reused: source.0,
                 copy_from: Some(source.1),
             }
-        } else {
+        } else if in_place.0 > 0 {
             Placement {
                 slot: in_place.2,
                 reused: in_place.0,
+                copy_from: None,
+            }
+        } else {
+            // Nothing to reuse: keep the more valuable caches.
+            Placement {
+                slot: cheapest(usize::MAX),
+                reused: 0,
                 copy_from: None,
             }
         };
@@ -152,29 +169,51 @@ mod tests {
     #[test]
     fn reuses_in_place_then_copies_from_live() {
         let mut t = SlotTable::new(3);
-        let a = t.place(&[1, 2, 3, 4], true).unwrap();
+        let a = t.place(&[1, 2, 3, 4], true, 1).unwrap();
         assert_eq!((a.reused, a.copy_from), (0, None));
         t.extend(a.slot, &[1, 2, 3, 4]);
         // Same prefix while `a` is live: copy from it.
-        let b = t.place(&[1, 2, 3, 9], true).unwrap();
+        let b = t.place(&[1, 2, 3, 9], true, 1).unwrap();
         assert_eq!((b.reused, b.copy_from), (3, Some(a.slot)));
         assert_ne!(b.slot, a.slot);
         t.extend(b.slot, &[9]);
         t.release(a.slot);
         // `a` is free and holds the longest match: continue in place.
-        let c = t.place(&[1, 2, 3, 4, 5], true).unwrap();
+        let c = t.place(&[1, 2, 3, 4, 5], true, 1).unwrap();
         assert_eq!((c.slot, c.reused, c.copy_from), (a.slot, 4, None));
         // Never reuse the whole prompt: the last token must be computed for logits.
         t.release(c.slot);
-        let d = t.place(&[1, 2, 3, 4], true).unwrap();
+        let d = t.place(&[1, 2, 3, 4], true, 1).unwrap();
         assert_eq!(d.reused, 3);
+    }
+
+    #[test]
+    fn fresh_prompts_take_the_least_valuable_lowest_slot() {
+        let mut t = SlotTable::new(4);
+        let a = t.place(&[1, 2, 3], true, 1).unwrap();
+        assert_eq!(a.slot, 0);
+        t.extend(a.slot, &[1, 2, 3]);
+        let b = t.place(&[7, 8], true, 1).unwrap();
+        assert_eq!((b.slot, b.reused), (1, 0));
+        t.extend(b.slot, &[7, 8]);
+        t.release(a.slot);
+        t.release(b.slot);
+        // Unused slots before cached ones, then least recently used.
+        let c = t.place(&[9, 9], true, 1).unwrap();
+        assert_eq!((c.slot, c.reused), (2, 0));
+        // A shared prefix shorter than min_copy is not copied from a live slot.
+        let mut u = SlotTable::new(2);
+        let live = u.place(&[1, 2, 3, 4], true, 1).unwrap();
+        u.extend(live.slot, &[1, 2, 3, 4]);
+        let short = u.place(&[1, 2, 3, 9], true, 8).unwrap();
+        assert_eq!((short.reused, short.copy_from), (0, None));
     }
 
     #[test]
     fn full_table_places_nothing() {
         let mut t = SlotTable::new(1);
-        assert!(t.place(&[1], true).is_some());
-        assert!(t.place(&[1], true).is_none());
+        assert!(t.place(&[1], true, 1).is_some());
+        assert!(t.place(&[1], true, 1).is_none());
         assert!(!t.has_free());
     }
 }

@@ -53,6 +53,10 @@ pub(crate) struct Scheduler<'m> {
     pub shared: Arc<Shared>,
     pub n_parallel: usize,
     pub n_batch: usize,
+    /// One KV pool (`true`) or one KV stream per slot (see `EngineConfig::kv_unified`).
+    pub kv_unified: bool,
+    /// Cells one sequence may fill (prompt + output).
+    pub n_ctx_seq: usize,
     pub retry_after: Duration,
     pub prefix_cache: bool,
     pub slots: SlotTable,
@@ -94,38 +98,48 @@ impl<'m> Scheduler<'m> {
     fn step(&mut self) {
         self.batch.clear();
         let mut budget = self.n_batch;
-        // Generating sequences first: one token each keeps their latency flat.
-        for seq in &mut self.active {
+        // What each sequence feeds: generating sequences first (one token each keeps
+        // their latency flat), then prompt chunks in arrival order.
+        let mut plan: Vec<(usize, usize)> = Vec::with_capacity(self.active.len());
+        for (i, seq) in self.active.iter_mut().enumerate() {
             seq.feeding.clear();
             seq.row = None;
-            if let Some(tok) = seq.pending {
-                if budget == 0 {
-                    continue;
-                }
-                let pos = self.slots.len(seq.slot) as i32;
-                if self.batch.add(tok, pos, &[seq.slot as i32], true).is_err() {
-                    continue;
-                }
-                seq.row = Some(self.batch.n_tokens() - 1);
-                seq.feeding.push(tok.0);
+            if seq.pending.is_some() && budget > 0 {
+                plan.push((i, 1));
                 budget -= 1;
             }
         }
-        // Then prompt chunks in arrival order.
-        for seq in &mut self.active {
+        for (i, seq) in self.active.iter().enumerate() {
             if budget == 0 {
                 break;
             }
-            if !seq.in_prompt() {
+            if seq.in_prompt() {
+                let n = budget.min(seq.job.prompt.len() - seq.fed);
+                plan.push((i, n));
+                budget -= n;
+            }
+        }
+        // Added in slot order: with KV streams llama.cpp splits a batch into one
+        // micro-batch per run of consecutive sequence ids (each a pass over the
+        // weights), so neighbours must sit next to each other in the batch.
+        plan.sort_by_key(|&(i, _)| self.active[i].slot);
+        for (i, n) in plan {
+            let seq = &mut self.active[i];
+            let id = [seq.slot as i32];
+            if let Some(tok) = seq.pending {
+                let pos = self.slots.len(seq.slot) as i32;
+                if self.batch.add(tok, pos, &id, true).is_ok() {
+                    seq.row = Some(self.batch.n_tokens() - 1);
+                    seq.feeding.push(tok.0);
+                }
                 continue;
             }
             let end = seq.job.prompt.len();
-            let n = budget.min(end - seq.fed);
             for k in seq.fed..seq.fed + n {
                 let last = k + 1 == end;
                 if self
                     .batch
-                    .add(seq.job.prompt[k], k as i32, &[seq.slot as i32], last)
+                    .add(seq.job.prompt[k], k as i32, &id, last)
                     .is_err()
                 {
                     break;
@@ -135,7 +149,6 @@ impl<'m> Scheduler<'m> {
                     seq.row = Some(self.batch.n_tokens() - 1);
                 }
             }
-            budget -= seq.feeding.len();
         }
         if self.batch.n_tokens() == 0 {
             return;
@@ -202,7 +215,7 @@ impl<'m> Scheduler<'m> {
             match seq.on_token(token, is_eog, &piece) {
                 Next::Continue => {
                     // The context is full: the next token would have nowhere to go.
-                    if self.slots.len(seq.slot) + 1 >= self.ctx.n_ctx() as usize {
+                    if self.slots.len(seq.slot) + 1 >= self.n_ctx_seq {
                         finished.push((i, Some(FinishReason::Length)));
                     }
                 }
@@ -223,21 +236,33 @@ impl<'m> Scheduler<'m> {
         }
     }
 
-    /// The KV cache is full: drop a cached prefix, or as a last resort the newest
-    /// request, and let the next step retry.
+    /// The KV cache is full: drop a cached prefix, or as a last resort a request, and
+    /// let the next step retry. With streams only the full stream's own request can
+    /// make room (admission keeps every request within its stream, so this should not
+    /// happen): the one that filled most of its stream goes.
     fn make_room(&mut self) {
-        if let Some(victim) = self.slots.eviction_candidate() {
-            let _ = self.ctx.clear_kv_cache_seq(Some(victim as u32), None, None);
-            self.slots.forget(victim);
-            Metrics::add(&self.shared.metrics.kv_evictions, 1);
-            return;
+        if self.kv_unified {
+            if let Some(victim) = self.slots.eviction_candidate() {
+                let _ = self.ctx.clear_kv_cache_seq(Some(victim as u32), None, None);
+                self.slots.forget(victim);
+                Metrics::add(&self.shared.metrics.kv_evictions, 1);
+                return;
+            }
         }
-        if let Some(seq) = self.active.pop() {
-            let err = if self.active.is_empty() {
+        let pick = if self.kv_unified {
+            self.active.len().checked_sub(1)
+        } else {
+            (0..self.active.len()).max_by_key(|&i| {
+                let s = &self.active[i];
+                self.slots.len(s.slot) + s.feeding.len()
+            })
+        };
+        if let Some(seq) = pick.map(|i| self.active.remove(i)) {
+            let err = if self.active.is_empty() || !self.kv_unified {
                 LlmError::ContextLengthExceeded {
                     prompt_tokens: seq.job.prompt.len(),
                     requested: seq.job.prompt.len() + seq.job.max_new,
-                    max_context: self.ctx.n_ctx() as usize,
+                    max_context: self.n_ctx_seq,
                 }
             } else {
                 Metrics::add(&self.shared.metrics.busy_rejections, 1);

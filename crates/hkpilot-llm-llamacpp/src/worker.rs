@@ -1,6 +1,7 @@
 //! The inference thread: creates the llama.cpp context (settings from the notes: flash
-//! attention off on CPU, threads = physical cores, unified KV cache) and runs the
-//! scheduler, turning a panic into errors for every waiting caller.
+//! attention off on CPU, threads = physical cores, one KV pool or one KV stream per
+//! sequence as configured) and runs the scheduler, turning a panic into errors for
+//! every waiting caller.
 
 use std::num::NonZeroU32;
 use std::panic::AssertUnwindSafe;
@@ -26,23 +27,32 @@ pub(crate) fn inference_thread(
     ready: std::sync::mpsc::Sender<Result<(), LlmError>>,
 ) {
     let threads = config.threads() as i32;
-    let n_seq = config.n_parallel + config.n_cache_slots;
+    let n_seq = config.n_seq();
+    // Streams: llama.cpp splits n_ctx evenly among all n_seq sequences, cache slots
+    // included, so ask for n_seq full streams.
+    let n_ctx_seq = config.n_ctx_seq();
+    let n_ctx = if config.kv_unified {
+        config.n_ctx
+    } else {
+        n_ctx_seq.saturating_mul(n_seq)
+    };
     let fa = if config.flash_attention {
         llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_ENABLED
     } else {
         llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_DISABLED
     };
     let params = LlamaContextParams::default()
-        .with_n_ctx(NonZeroU32::new(config.n_ctx))
+        .with_n_ctx(NonZeroU32::new(n_ctx))
         .with_n_batch(config.n_batch)
         .with_n_ubatch(config.n_batch)
         .with_n_seq_max(n_seq)
         .with_n_threads(threads)
         .with_n_threads_batch(threads)
         .with_flash_attention_policy(fa)
-        // One pool of cells for all sequences: seq_cp then shares cells instead of
-        // copying them, and one long request may use the whole context.
-        .with_kv_unified(true);
+        // Pool: seq_cp shares cells, one request may use the whole context, but every
+        // token attends over all sequences' cells. Streams: attention over one's own
+        // cells only; seq_cp copies a whole stream (see EngineConfig::kv_unified).
+        .with_kv_unified(config.kv_unified);
     let ctx = {
         let _guard = runtime::LOAD_LOCK.lock().unwrap_or_else(|p| p.into_inner());
         model.new_context(backend, params)
@@ -57,6 +67,12 @@ pub(crate) fn inference_thread(
         }
     };
     let _ = ready.send(Ok(()));
+    // Cells one sequence may fill.
+    let n_ctx_seq = if config.kv_unified {
+        ctx.n_ctx()
+    } else {
+        n_ctx_seq
+    } as usize;
     let mut sched = Scheduler {
         model,
         ctx,
@@ -64,6 +80,8 @@ pub(crate) fn inference_thread(
         shared: Arc::clone(&shared),
         n_parallel: config.n_parallel as usize,
         n_batch: config.n_batch as usize,
+        kv_unified: config.kv_unified,
+        n_ctx_seq,
         retry_after: config.retry_after,
         prefix_cache: config.prefix_cache,
         slots: SlotTable::new(n_seq as usize),

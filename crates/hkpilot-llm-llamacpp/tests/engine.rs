@@ -56,11 +56,38 @@ async fn chat_template_special_tokens_are_single_tokens() {
     assert!(n > 0);
 }
 
+/// The same engine with one KV stream per sequence, each as large as the unified
+/// pool was (so the same requests fit).
+fn with_streams(mut c: EngineConfig) -> EngineConfig {
+    c.kv_unified = false;
+    c.n_ctx *= c.n_parallel;
+    c
+}
+
+/// Unified pool or per-sequence streams.
+fn layout(path: &std::path::Path, unified: bool) -> EngineConfig {
+    let c = config(path);
+    if unified {
+        c
+    } else {
+        with_streams(c)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batched_greedy_equals_one_at_a_time() {
+    batched_equals_single(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_greedy_equals_one_at_a_time_with_kv_streams() {
+    batched_equals_single(false).await;
+}
+
+async fn batched_equals_single(unified: bool) {
     for path in [tiny_llama(), tiny_qwen2()] {
         // Fresh engines so neither run sees the other's cached prefixes.
-        let mut c = config(path);
+        let mut c = layout(path, unified);
         c.prefix_cache = false;
         let single = engine(c.clone());
         let mut expected = Vec::new();
@@ -94,10 +121,19 @@ fn long_prefix() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prefix_sharing_keeps_outputs_and_reuses_cells() {
+    prefix_sharing(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_sharing_copies_between_kv_streams() {
+    prefix_sharing(false).await;
+}
+
+async fn prefix_sharing(unified: bool) {
     let prefix = long_prefix();
     let a = format!("{prefix}Question one: what is the policy?");
     let b = format!("{prefix}Question two: who wrote the report?");
-    let mut c = config(tiny_llama());
+    let mut c = layout(tiny_llama(), unified);
     c.prefix_cache = false;
     let plain = engine(c.clone());
     let ref_a = complete(&*plain, &a, greedy(16)).await.tokens;
@@ -144,11 +180,20 @@ async fn prefix_sharing_keeps_outputs_and_reuses_cells() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_sent_together_compute_a_shared_prefix_once() {
+    shared_prefix_once(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_sent_together_compute_a_shared_prefix_once_with_kv_streams() {
+    shared_prefix_once(false).await;
+}
+
+async fn shared_prefix_once(unified: bool) {
     let prefix = long_prefix();
     let prompts: Vec<String> = (0..4)
         .map(|i| format!("{prefix}Question {i}: {}", PROMPTS[i]))
         .collect();
-    let mut c = config(tiny_llama());
+    let mut c = layout(tiny_llama(), unified);
     c.prefix_cache = false;
     let plain = engine(c.clone());
     let mut expected = Vec::new();
@@ -177,8 +222,18 @@ async fn requests_sent_together_compute_a_shared_prefix_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_a_stream_frees_its_slot() {
+    dropping_frees_slot(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_stream_frees_its_slot_with_kv_streams() {
+    dropping_frees_slot(false).await;
+}
+
+async fn dropping_frees_slot(unified: bool) {
     let mut c = config(tiny_llama());
     c.n_parallel = 1;
+    let c = if unified { c } else { with_streams(c) };
     let e = engine(c);
     let mut r = CompletionRequest::new("A long story");
     r.options = greedy(1500);
@@ -263,6 +318,42 @@ async fn too_long_prompts_are_context_length_exceeded() {
     let c = complete(&*e, "short", hkpilot_llm::GenerationOptions::default()).await;
     assert_eq!(c.finish_reason, FinishReason::Length);
     assert!(c.usage.prompt_tokens + c.usage.completion_tokens <= 128);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kv_streams_split_the_context_between_requests() {
+    // Like llama-server's -c and -np: each of the 4 sequences gets 256 of 1,024 cells.
+    let mut c = config(tiny_llama());
+    c.n_ctx = 1024;
+    c.kv_unified = false;
+    let e = engine(c);
+    assert_eq!(e.info().context_length, 256);
+    let err = e
+        .complete(CompletionRequest::new("word ".repeat(400)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ContextLengthExceeded, "{err}");
+    assert!(err.to_string().contains("256"), "{err}");
+    // Four requests that each fill their stream run together.
+    let mut streams = Vec::new();
+    for p in PROMPTS {
+        let r = CompletionRequest::new(p);
+        streams.push(e.complete_stream(r).await.unwrap());
+    }
+    for s in streams {
+        let c = s.collect().await.unwrap();
+        assert_eq!(c.finish_reason, FinishReason::Length);
+        assert!(c.usage.prompt_tokens + c.usage.completion_tokens <= 256);
+        assert!(c.usage.completion_tokens > 50, "{:?}", c.usage);
+    }
+    let m = e.metrics();
+    assert_eq!((m.busy_rejections, m.kv_evictions), (0, 0), "{m:?}");
+    // n_ctx / n_parallel below 16 is refused.
+    let mut c = config(tiny_llama());
+    c.n_ctx = 32;
+    c.kv_unified = false;
+    let err = LlamaEngine::load(c).unwrap_err();
+    assert!(err.to_string().contains("n_parallel"), "{err}");
 }
 
 #[test]

@@ -50,10 +50,13 @@ pub fn open_first(
     let parallel = sizing.parallel.clamp(1, 16) as u32;
     let mut config = EngineConfig::new(&path);
     // Every sequence in flight may need a full window; one extra slot keeps the
-    // shared instructions cached between passes.
+    // shared instructions cached between passes. One KV stream per sequence (each
+    // n_ctx / parallel = one window): concurrent chunks then attend only over their
+    // own cells, not over every chunk's (see EngineConfig::kv_unified).
     config.n_ctx = (sizing.window as u32).saturating_mul(parallel).max(512);
     config.n_parallel = parallel;
     config.n_cache_slots = 1;
+    config.kv_unified = false;
     config.n_batch = config.n_batch.max(parallel + 1);
     config.n_threads = settings.server.threads;
     LlamaEngine::load(config)
