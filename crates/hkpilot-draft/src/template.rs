@@ -222,6 +222,13 @@ pub struct Section {
     /// Fields the section uses.
     #[serde(default)]
     pub fields: Vec<String>,
+    /// How a draft writes the section, when the template says: `layout` (the
+    /// skeleton's fragment, fields filled in), `notes` (the model, from the officer's
+    /// notes) or `sources` (the model, cited; needs `citations = true`). Without it the
+    /// drafter decides from `citations` and the fragment (see
+    /// [`crate::compose::section_mode`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<crate::compose::SectionMode>,
 }
 
 /// The file form, before validation.
@@ -435,6 +442,21 @@ fn validate(source: &str, raw: RawTemplate) -> Result<Template, DraftError> {
                 at("purpose"),
                 "say what the section is for and how to write it".into(),
             ));
+        }
+        match (s.mode, s.citations) {
+            (Some(crate::compose::SectionMode::Sources), false) => {
+                return Err(bad(
+                    at("mode"),
+                    "mode \"sources\" drafts cited statements: set citations = true".into(),
+                ))
+            }
+            (Some(m), true) if m != crate::compose::SectionMode::Sources => {
+                return Err(bad(
+                    at("mode"),
+                    "a section with citations = true is drafted from the sources: drop mode, or set citations = false".into(),
+                ))
+            }
+            _ => {}
         }
         for (j, f) in s.fields.iter().enumerate() {
             if !field_ids.contains(f.as_str()) {

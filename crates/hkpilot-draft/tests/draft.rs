@@ -1,5 +1,6 @@
 //! Integration tests of the drafting data layer: templates, field checks, the termbase,
-//! translation checks and the Hong Kong usage check.
+//! translation checks, the Hong Kong usage check, and the translation pipeline
+//! (`draft/translate.rs`, with the scripted model of `draft/translator.rs`).
 
 use hkpilot_core::Lang;
 use hkpilot_draft::{
@@ -8,6 +9,20 @@ use hkpilot_draft::{
 };
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The translation pipeline with a scripted model.
+#[path = "draft/translate.rs"]
+mod translate;
+#[path = "draft/translator.rs"]
+mod translator;
+
+/// Drafting and rewriting with the scripted model of `draft/drafter.rs`.
+#[path = "draft/compose.rs"]
+mod compose;
+#[path = "draft/drafter.rs"]
+mod drafter;
+#[path = "draft/rewrite.rs"]
+mod rewrite;
 
 // ---------------------------------------------------------------- templates
 

@@ -1,13 +1,17 @@
 //! Exports for officers to edit: a [`Summary`] as a Word (.docx) file, with every
 //! citation as a real Word footnote (source title, page, section, quoted text), flagged
 //! sentences visibly marked, the AI-generated notice at the top and the provenance at
-//! the end. Drafts will follow the same path.
+//! the end; and any structured document ([`document_docx`]: headings, paragraphs,
+//! lists, tables), which translations use; and a draft ([`draft_docx`]), whose
+//! paragraphs carry citations as footnotes.
 //!
 //! The OOXML parts are written here (zip + escaped XML), not through a DOCX library;
 //! see ARCHITECTURE.md. Fonts name an East Asian face (Microsoft JhengHei, or
 //! Microsoft YaHei for Simplified Chinese) and tag East Asian text as zh-HK (zh-CN), so
 //! Chinese renders as Chinese in Word.
 
+mod document;
+mod draft;
 mod error;
 mod labels;
 mod package;
@@ -17,7 +21,7 @@ mod xml;
 
 pub use error::ExportError;
 
-use hkpilot_core::{DocumentId, Summary};
+use hkpilot_core::{DocumentId, Lang, Summary};
 
 /// What the export needs to know about one source document of a summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +43,100 @@ pub fn summary_docx(summary: &Summary, sources: &[SourceInfo]) -> Result<Vec<u8>
     check_sources(summary, sources)?;
     let parts = summary::build(summary, sources);
     package::zip_package(&parts)
+}
+
+/// A document laid out by structure alone (no citations): a translation, say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocxDocument {
+    /// The file's title (document properties).
+    pub title: String,
+    /// Decides the fonts and the East Asian language tag.
+    pub lang: Lang,
+    /// Shown first, in the AI-notice style, and kept in the file's properties.
+    pub notice: Option<String>,
+    /// "Label: value" lines under the notice (model, settings, checks).
+    pub details: Vec<(String, String)>,
+    pub blocks: Vec<DocxBlock>,
+}
+
+/// One block of a [`DocxDocument`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocxBlock {
+    /// Level 1 is Word's "heading 1"; deeper levels are "heading 2".
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    /// A bullet at level 0 without a marker; otherwise the marker ("1.", "(a)") is
+    /// written before the text and deeper levels are indented.
+    ListItem {
+        level: u8,
+        marker: Option<String>,
+        text: String,
+    },
+    /// Rows of cell texts; the first row is the header, short rows are padded.
+    Table {
+        rows: Vec<Vec<String>>,
+    },
+    PageBreak,
+    /// A highlighted note that a reader must not miss (a flag on the block before).
+    Flag {
+        text: String,
+    },
+}
+
+/// Writes `doc` as a .docx file and returns its bytes (the same document gives the
+/// same bytes).
+pub fn document_docx(doc: &DocxDocument) -> Result<Vec<u8>, ExportError> {
+    package::zip_package(&document::build(doc))
+}
+
+/// A document whose paragraphs carry citations (a draft): every [`DraftRun::Footnote`]
+/// becomes a real Word footnote, numbered from 1 in order; flags are highlighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftDocx {
+    /// Printed as the title and kept in the file's properties.
+    pub title: String,
+    /// Decides the fonts and the East Asian language tag.
+    pub lang: Lang,
+    /// Shown under the title in the AI-notice style, and kept in the properties.
+    pub notice: Option<String>,
+    /// "Label: value" lines under the notice (questions, model, settings).
+    pub details: Vec<(String, String)>,
+    pub blocks: Vec<DraftBlock>,
+}
+
+/// One block of a [`DraftDocx`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftBlock {
+    /// Level 1 is Word's "heading 1"; deeper levels are "heading 2".
+    Heading {
+        level: u8,
+        text: String,
+    },
+    /// Line breaks inside a run are kept.
+    Paragraph(Vec<DraftRun>),
+    Bullet(Vec<DraftRun>),
+}
+
+/// A piece of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftRun {
+    Text(String),
+    Bold(String),
+    /// A highlighted marker an officer must not miss (`[unsupported]`).
+    Flag(String),
+    /// A footnote reference here, with this footnote text (a citation).
+    Footnote(String),
+}
+
+/// Writes `doc` as a .docx file and returns its bytes (the same document gives the
+/// same bytes).
+pub fn draft_docx(doc: &DraftDocx) -> Result<Vec<u8>, ExportError> {
+    package::zip_package(&draft::build(doc))
 }
 
 fn check_sources(summary: &Summary, sources: &[SourceInfo]) -> Result<(), ExportError> {

@@ -102,6 +102,14 @@ pub(crate) fn styles(fonts: Fonts) -> String {
         ),
         style_xml(
             "paragraph",
+            style::HEADING3,
+            "heading 3",
+            para,
+            r#"<w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="60"/><w:outlineLvl w:val="2"/>"#,
+            r#"<w:b/><w:bCs/><w:color w:val="2F5496"/><w:sz w:val="24"/><w:szCs w:val="24"/>"#,
+        ),
+        style_xml(
+            "paragraph",
             style::NOTICE,
             "AI Notice",
             para,

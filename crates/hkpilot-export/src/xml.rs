@@ -13,6 +13,7 @@ pub(crate) mod style {
     pub const TITLE: &str = "Title";
     pub const HEADING1: &str = "Heading1";
     pub const HEADING2: &str = "Heading2";
+    pub const HEADING3: &str = "Heading3";
     pub const NOTICE: &str = "AINotice";
     pub const LIST_BULLET: &str = "ListBullet";
     pub const FOOTNOTE_TEXT: &str = "FootnoteText";
@@ -81,7 +82,13 @@ impl Run {
 }
 
 /// Writes one paragraph; `bullet` makes it an item of the bullet list (numbering 1).
-fn paragraph(out: &mut String, style: Option<&str>, bullet: bool, lead: &str, runs: &[Run]) {
+pub(crate) fn paragraph(
+    out: &mut String,
+    style: Option<&str>,
+    bullet: bool,
+    lead: &str,
+    runs: &[Run],
+) {
     out.push_str("<w:p>");
     if style.is_some() || bullet {
         out.push_str("<w:pPr>");
@@ -110,7 +117,7 @@ fn paragraph(out: &mut String, style: Option<&str>, bullet: bool, lead: &str, ru
 }
 
 /// A run of text; line breaks and tabs become `w:br` and `w:tab`.
-fn text_run(out: &mut String, text: &str, fmt: Fmt) {
+pub(crate) fn text_run(out: &mut String, text: &str, fmt: Fmt) {
     if text.is_empty() {
         return;
     }
@@ -158,6 +165,11 @@ impl Body {
 
     pub fn bullet(&mut self, runs: &[Run]) {
         paragraph(&mut self.xml, Some(style::LIST_BULLET), true, "", runs);
+    }
+
+    /// Appends body XML written elsewhere (tables, page breaks).
+    pub fn raw(&mut self, xml: &str) {
+        self.xml.push_str(xml);
     }
 
     /// The whole `document.xml` part: the body, then an A4 section with 1-inch margins.

@@ -359,3 +359,130 @@ fn the_checker_itself_rejects_broken_xml() {
 fn the_checker_itself_rejects_duplicate_attributes() {
     common::parse("broken", r#"<a x="1" x="2"/>"#);
 }
+
+#[test]
+fn a_structured_document_keeps_headings_lists_and_tables() {
+    use hkpilot_core::BlockKind;
+    use hkpilot_export::{document_docx, DocxBlock, DocxDocument};
+    let doc = DocxDocument {
+        title: "Translation: Flexible working hours".into(),
+        lang: Lang::En,
+        notice: Some("Machine translation (AI-generated): check it before use.".into()),
+        details: vec![("Model".into(), "SmolLM2".into())],
+        blocks: vec![
+            DocxBlock::Heading {
+                level: 1,
+                text: "Flexible working hours".into(),
+            },
+            DocxBlock::Paragraph {
+                text: TRICKY_QUOTE.into(),
+            },
+            DocxBlock::ListItem {
+                level: 0,
+                marker: None,
+                text: "Apply five days ahead.".into(),
+            },
+            DocxBlock::ListItem {
+                level: 1,
+                marker: Some("(a)".into()),
+                text: "In writing.".into(),
+            },
+            DocxBlock::Heading {
+                level: 2,
+                text: "Figures".into(),
+            },
+            DocxBlock::Table {
+                rows: vec![
+                    vec!["Item".into(), "Number".into()],
+                    vec!["Officers".into()],
+                ],
+            },
+            DocxBlock::Heading {
+                level: 4,
+                text: "By district".into(),
+            },
+            DocxBlock::PageBreak,
+            DocxBlock::Flag {
+                text: "Check: figures missing".into(),
+            },
+        ],
+    };
+    let bytes = document_docx(&doc).unwrap();
+    assert_eq!(bytes, document_docx(&doc).unwrap(), "reproducible");
+    check_package(&bytes);
+    let back = read_back(&bytes);
+    assert_eq!(
+        headings(&back),
+        ["Flexible working hours", "Figures", "By district"]
+    );
+    // Levels beyond three stay at the third.
+    let levels: Vec<u8> = back
+        .blocks
+        .iter()
+        .filter_map(|b| match b.kind {
+            BlockKind::Heading { level } => Some(level),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(levels, [1, 2, 3]);
+    assert!(block_with(&back, "Machine translation").contains("AI-generated"));
+    assert_eq!(block_with(&back, "Rates"), TRICKY_QUOTE);
+    assert!(block_with(&back, "In writing").contains("(a)"));
+    let table = back
+        .blocks
+        .iter()
+        .find_map(|b| match &b.kind {
+            BlockKind::Table { rows } => Some(rows.clone()),
+            _ => None,
+        })
+        .expect("the table reads back as a table");
+    assert_eq!(table.len(), 2);
+    assert_eq!(table[0][1].text, "Number");
+    assert_eq!(table[1][0].text, "Officers");
+    assert!(block_with(&back, "Check:").contains("figures missing"));
+}
+
+#[test]
+fn a_draft_keeps_its_sections_and_cites_in_footnotes() {
+    use hkpilot_export::{draft_docx, DraftBlock, DraftDocx, DraftRun};
+    let doc = DraftDocx {
+        title: "內部便箋".into(),
+        lang: Lang::ZhHant,
+        notice: Some("本草稿由人工智能語言模型撰寫 / AI-generated draft".into()),
+        details: vec![("待答問題".into(), "便箋發給誰？".into())],
+        blocks: vec![
+            DraftBlock::Heading {
+                level: 1,
+                text: "便箋頭".into(),
+            },
+            DraftBlock::Paragraph(vec![DraftRun::Text(
+                "發文者：［待填：發文者］\n致：首席助理秘書長".into(),
+            )]),
+            DraftBlock::Heading {
+                level: 1,
+                text: "背景".into(),
+            },
+            DraftBlock::Paragraph(vec![
+                DraftRun::Text("房屋署將興建30,000個單位。".into()),
+                DraftRun::Footnote(format!("Paper, 頁 1: “{TRICKY_QUOTE}”")),
+                DraftRun::Text("輪候時間縮短。".into()),
+                DraftRun::Flag("[未獲原文支持]".into()),
+            ]),
+            DraftBlock::Bullet(vec![
+                DraftRun::Bold("注意：".into()),
+                DraftRun::Text("second".into()),
+                DraftRun::Footnote("Second note".into()),
+            ]),
+        ],
+    };
+    let bytes = draft_docx(&doc).unwrap();
+    assert_eq!(bytes, draft_docx(&doc).unwrap(), "not reproducible");
+    let (parts, notes) = check_package(&bytes);
+    assert_eq!(notes.len(), 2);
+    assert!(notes[0].contains(TRICKY_QUOTE), "{}", notes[0]);
+    assert!(parts["docProps/core.xml"].contains("AI-generated"));
+    let back = read_back(&bytes);
+    assert_eq!(headings(&back), ["內部便箋", "便箋頭", "背景"]);
+    assert!(block_with(&back, "房屋署將興建").contains("[未獲原文支持]"));
+    assert!(back.text.contains("［待填：發文者］"));
+}

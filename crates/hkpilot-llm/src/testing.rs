@@ -1,5 +1,10 @@
-//! A deterministic in-memory backend for pipeline unit tests. Not a model: it replies
-//! with the last user message (or the prompt) and counts one token per character.
+//! Deterministic in-memory backends for pipeline tests. Not models: [`EchoBackend`]
+//! replies with the last user message (or the prompt) and counts one token per
+//! character; [`ScriptedBackend`] answers what the test's script says.
+
+mod scripted;
+
+pub use scripted::{message, scripted_token_count, Reply, ScriptedBackend};
 
 use async_trait::async_trait;
 

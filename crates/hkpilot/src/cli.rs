@@ -68,6 +68,15 @@ pub enum Command {
     Model(ModelArgs),
     /// Evaluate HKPilot on a dataset: ROUGE, length, citations, cost.
     Eval(EvalArgs),
+    /// Translate a document or a text (en, zh-Hant, zh-Hans) with a language model,
+    /// structure kept, the termbase enforced and every block checked for gaps.
+    Translate(TranslateArgs),
+    /// Draft a document (memo, reply, press release, LegCo brief…) from a template,
+    /// notes, fields and source documents, every fact cited.
+    Draft(DraftArgs),
+    /// Rewrite a text: shorten, expand, plain, formal, tone, grammar, or convert
+    /// between Traditional and Simplified Chinese; shows what changed.
+    Rewrite(RewriteArgs),
 }
 
 /// How results are printed.
@@ -322,4 +331,210 @@ pub struct EvalSummarizeArgs {
     /// Also write the reports as JSON to FILE, whatever --format is.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+If FILE|TEXT is not an existing file it is translated as literal text (an argument \
+that looks like a file name but does not exist is an error); `-` reads standard input. \
+A model is needed (--model / HKPILOT_MODEL); with none configured the default model \
+installed by scripts/setup.sh is used. Every output is labelled as machine translation; \
+blocks that fail the completeness or termbase checks are flagged, never dropped, and \
+the exit code is still 0.")]
+pub struct TranslateArgs {
+    /// The file to translate (PDF, DOCX, HTML, Markdown, text), `-` for standard
+    /// input, or the text itself when no file of that name exists.
+    #[arg(value_name = "FILE|TEXT")]
+    pub input: String,
+
+    /// Target language: en, zh-Hant (Hong Kong usage) or zh-Hans.
+    #[arg(long, env = "HKPILOT_TRANSLATE_TO", value_name = "LANG")]
+    pub to: Option<String>,
+
+    /// Output format. `docx` writes a Word file (see --output).
+    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
+    pub format: TranslateFormat,
+
+    /// Where to write the output (required for docx; default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Termbase files (TOML) merged on top of the built-in starter termbase.
+    #[arg(
+        long,
+        env = "HKPILOT_TERMBASE",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub termbase: Vec<PathBuf>,
+
+    /// The department whose termbase entries apply (in place of global ones).
+    #[arg(long, env = "HKPILOT_DEPARTMENT", value_name = "DEPT")]
+    pub department: Option<String>,
+
+    /// Tokens one model request may use (prompt and output; default 2048).
+    #[arg(long, env = "HKPILOT_TRANSLATE_WINDOW", value_name = "TOKENS")]
+    pub window: Option<usize>,
+
+    /// Source tokens per chunk (default: derived from the window, at most 384).
+    #[arg(long, env = "HKPILOT_TRANSLATE_CHUNK_TOKENS", value_name = "TOKENS")]
+    pub chunk_tokens: Option<usize>,
+
+    /// Chunks translated at once (the engine batches them; default 4).
+    #[arg(long, env = "HKPILOT_TRANSLATE_PARALLEL", value_name = "N")]
+    pub parallel: Option<usize>,
+
+    /// Sampling seed (decoding is greedy, so runs repeat).
+    #[arg(long, env = "HKPILOT_SEED", value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// How a translation is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranslateFormat {
+    /// Markdown (headings, lists, tables), flags as quotes.
+    Md,
+    /// JSON, stable: every block with source, translation, flags and term misses.
+    Json,
+    /// Plain text.
+    Text,
+    /// A Word document (headings, lists, tables; flags highlighted).
+    Docx,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Fields are given as --field key=value (repeat the flag; \\n in a value is a line \
+break). Required fields that are missing are listed as questions and appear in the \
+draft as visible placeholders ([TO FILL: …] / ［待填：…］), never invented. A model is \
+needed (--model / HKPILOT_MODEL); with none configured the default model installed by \
+scripts/setup.sh is used. Every draft is labelled as AI-generated.")]
+pub struct DraftArgs {
+    /// The document type: public_reply, memo, press_release, legco_brief,
+    /// legco_reply, minutes, speech, circular (or one an administrator added).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub doc_type: String,
+
+    /// The draft's language: en, zh-Hant, or zh-Hans (from the Traditional template).
+    #[arg(long, env = "HKPILOT_DRAFT_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
+
+    /// Source documents the draft may cite (PDF, DOCX, HTML, Markdown, text). The
+    /// model sees these and nothing else.
+    #[arg(long = "from", value_name = "FILE", num_args = 1..)]
+    pub from: Vec<PathBuf>,
+
+    /// The officer's notes: what the document should say. A file, `-` for standard
+    /// input, or the text itself.
+    #[arg(long, value_name = "TEXT|FILE")]
+    pub notes: Option<String>,
+
+    /// A field of the template, as key=value (to, date, subject, signatory…).
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// Output format. `docx` writes a Word file (see --output).
+    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
+    pub format: DraftFormat,
+
+    /// Where to write the output (required for docx; default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Directories of administrators' templates (TOML), loaded over the built-in ones.
+    #[arg(
+        long,
+        env = "HKPILOT_TEMPLATES",
+        value_name = "DIR",
+        value_delimiter = ','
+    )]
+    pub templates: Vec<PathBuf>,
+
+    /// Termbase files (TOML) merged on top of the built-in starter termbase.
+    #[arg(
+        long,
+        env = "HKPILOT_TERMBASE",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub termbase: Vec<PathBuf>,
+
+    /// The department whose termbase entries apply (in place of global ones).
+    #[arg(long, env = "HKPILOT_DEPARTMENT", value_name = "DEPT")]
+    pub department: Option<String>,
+
+    /// Tokens one section's model pass may use (prompt and output; default 4096).
+    #[arg(long, env = "HKPILOT_DRAFT_WINDOW", value_name = "TOKENS")]
+    pub window: Option<usize>,
+
+    /// Sections drafted at once (the engine batches them; default 4).
+    #[arg(long, env = "HKPILOT_DRAFT_PARALLEL", value_name = "N")]
+    pub parallel: Option<usize>,
+
+    /// Most sentences the model writes for one section (default 4 for sections drafted
+    /// from the sources, 3 for the others).
+    #[arg(long, env = "HKPILOT_DRAFT_SENTENCES", value_name = "N")]
+    pub sentences: Option<usize>,
+
+    /// Sampling seed (decoding is greedy, so runs repeat).
+    #[arg(long, env = "HKPILOT_SEED", value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// How a draft is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DraftFormat {
+    /// Markdown: the template's sections, citations as footnotes.
+    Md,
+    /// JSON, stable: sections with sentences, citations, flags, missing fields.
+    Json,
+    /// Plain text, citations as [n].
+    Text,
+    /// A Word document, citations as footnotes.
+    Docx,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+to-hant and to-hans convert by rule (OpenCC, Hong Kong usage for Traditional) and need \
+no model; the other operations use the model (--model / HKPILOT_MODEL, else the \
+default model). Figures and names the model changed or dropped are flagged.")]
+pub struct RewriteArgs {
+    /// What to do: shorten, expand, plain, formal, tone:<word>, grammar, to-hant,
+    /// to-hans.
+    #[arg(long, value_name = "OP")]
+    pub op: String,
+
+    /// The file to rewrite, `-` for standard input, or the text itself when no file of
+    /// that name exists.
+    #[arg(value_name = "FILE|TEXT")]
+    pub input: String,
+
+    /// Output format: md (result, diff, checks), json (with the diff as operations), or
+    /// text (the result alone).
+    #[arg(long, value_enum, default_value = "md", env = "HKPILOT_FORMAT")]
+    pub format: RewriteFormat,
+
+    /// Where to write the output (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Tokens one model pass may use (prompt and output; default 4096).
+    #[arg(long, env = "HKPILOT_DRAFT_WINDOW", value_name = "TOKENS")]
+    pub window: Option<usize>,
+
+    /// Sampling seed (decoding is greedy, so runs repeat).
+    #[arg(long, env = "HKPILOT_SEED", value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// How a rewrite is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RewriteFormat {
+    /// Markdown: the result, the changes (~~deleted~~ **inserted**), the checks.
+    Md,
+    /// JSON, stable: the result and the diff as equal / insert / delete operations.
+    Json,
+    /// The rewritten text alone.
+    Text,
 }

@@ -24,6 +24,10 @@ pub struct FileConfig {
     #[serde(default)]
     pub summarize: SummarizeFileConfig,
     #[serde(default)]
+    pub translate: TranslateFileConfig,
+    #[serde(default)]
+    pub draft: DraftFileConfig,
+    #[serde(default)]
     pub server: ServerFileConfig,
     #[serde(default)]
     pub models: ModelsFileConfig,
@@ -68,6 +72,39 @@ pub struct SummarizeFileConfig {
     pub seed: Option<u64>,
 }
 
+/// `[translate]`: defaults for `hkpilot translate` (its flags and `HKPILOT_TRANSLATE_*`
+/// variables win).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslateFileConfig {
+    pub to: Option<String>,
+    pub window: Option<usize>,
+    pub chunk_tokens: Option<usize>,
+    pub parallel: Option<usize>,
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub termbase: Vec<PathBuf>,
+    pub department: Option<String>,
+}
+
+/// `[draft]`: defaults for `hkpilot draft` (and the window and seed of `hkpilot
+/// rewrite`); their flags and `HKPILOT_DRAFT_*` variables win.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftFileConfig {
+    pub lang: Option<String>,
+    pub window: Option<usize>,
+    pub parallel: Option<usize>,
+    pub sentences: Option<usize>,
+    pub seed: Option<u64>,
+    /// Directories of administrators' templates.
+    #[serde(default)]
+    pub templates: Vec<PathBuf>,
+    #[serde(default)]
+    pub termbase: Vec<PathBuf>,
+    pub department: Option<String>,
+}
+
 /// The resolved settings every command runs with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -87,6 +124,10 @@ pub struct Settings {
     /// Chunks summarised at once.
     pub summary_parallel: usize,
     pub summary_seed: u64,
+    /// The `[translate]` table, merged with the flags by the command.
+    pub translate: TranslateFileConfig,
+    /// The `[draft]` table, merged with the flags by `draft` and `rewrite`.
+    pub draft: DraftFileConfig,
 }
 
 /// How `hkpilot serve` listens and what it serves besides the local models.
@@ -133,9 +174,13 @@ impl Settings {
             Command::Summarize(a) => (a.length.clone(), a.lang.clone()),
             // `eval` reads its own --length and --lang: a dataset run must not depend
             // on the operator's summary settings.
-            Command::Ingest(_) | Command::Serve(_) | Command::Model(_) | Command::Eval(_) => {
-                (None, None)
-            }
+            Command::Ingest(_)
+            | Command::Serve(_)
+            | Command::Model(_)
+            | Command::Eval(_)
+            | Command::Translate(_)
+            | Command::Draft(_)
+            | Command::Rewrite(_) => (None, None),
         };
         let length_text = length_flag
             .or(file.summarize.length)
@@ -199,6 +244,8 @@ impl Settings {
             summary_window,
             summary_parallel,
             summary_seed,
+            translate: file.translate,
+            draft: file.draft,
         })
     }
 

@@ -57,7 +57,7 @@ impl PagesBar {
     }
 }
 
-/// Progress of a model summary, phase by phase ("reading chunks [====> ] 12/40").
+/// Progress of a model summary (or translation), phase by phase ("reading chunks [====> ] 12/40").
 /// Hidden for one-pass summaries, which finish before a bar would help.
 #[derive(Debug)]
 pub struct PhaseBar {
@@ -84,6 +84,14 @@ impl PhaseBar {
 impl hkpilot_grounded::ProgressSink for PhaseBar {
     fn update(&self, phase: hkpilot_grounded::Phase, done: usize, total: usize) {
         self.bar.set_message(phase.label());
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+    }
+}
+
+impl hkpilot_draft::TranslateProgress for PhaseBar {
+    fn update(&self, stage: hkpilot_draft::translate::Stage, done: usize, total: usize) {
+        self.bar.set_message(stage.label());
         self.bar.set_length(total as u64);
         self.bar.set_position(done as u64);
     }

@@ -1,5 +1,5 @@
-//! Opening the model a one-shot command (summarize) uses: a `[[remote]]` server by
-//! name, or a local GGUF file loaded into the embedded engine.
+//! Opening the model a one-shot command (summarize, draft, rewrite, translate) uses: a
+//! `[[remote]]` server by name, or a local GGUF file loaded into the embedded engine.
 
 use std::sync::Arc;
 
@@ -65,6 +65,54 @@ pub fn open_first(
             LlmError::InvalidRequest(_) => OpenFailure::Usage(llm_error(e)),
             e => OpenFailure::Unusable(format!("{}: {e}", path.display())),
         })
+}
+
+/// The configured model, or the default model setup installs when none is configured
+/// (said on stderr); exit 2 when there is none to use.
+pub fn open_required(
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+    sizing: EngineSizing,
+    what: &str,
+) -> Result<Arc<dyn LlmBackend>, CliError> {
+    let unusable = |reason: String| {
+        CliError::new(
+            "model_unavailable",
+            Kind::Internal,
+            format!("the model cannot be used: {reason}"),
+        )
+    };
+    match open_first(settings, runtime, sizing) {
+        Ok(Some(b)) => return Ok(b),
+        Ok(None) => {}
+        Err(OpenFailure::Usage(e)) => return Err(e),
+        Err(OpenFailure::Unusable(reason)) => return Err(unusable(reason)),
+    }
+    let default = hkpilot_models::DEFAULT_MODEL_FILE;
+    let store = super::model_store(settings);
+    store.find(default).map_err(|_| {
+        CliError::usage(
+            "model_not_found",
+            format!(
+                "{what} needs a language model: none is configured (--model / HKPILOT_MODEL) \
+                 and the default model {default} is not installed in {}; run scripts/setup.sh \
+                 or pass --model",
+                store.dir().display()
+            ),
+        )
+    })?;
+    eprintln!(
+        "note: no model configured (--model / HKPILOT_MODEL); using the default model \
+         {default}, a small model: pass --model for better {what}"
+    );
+    let mut with_default = settings.clone();
+    with_default.models = vec![default.to_string()];
+    match open_first(&with_default, runtime, sizing) {
+        Ok(Some(b)) => Ok(b),
+        Ok(None) => Err(CliError::internal("the default model was not opened")),
+        Err(OpenFailure::Usage(e)) => Err(e),
+        Err(OpenFailure::Unusable(reason)) => Err(unusable(reason)),
+    }
 }
 
 /// An engine error as a CLI error: the operator's to fix (exit 2) when it is about

@@ -2,11 +2,14 @@
 //! the others, prints results in the requested format, and returns a [`Status`].
 
 mod backend;
+mod draft;
 mod eval;
 mod ingest;
 mod model;
+mod rewrite;
 mod serve;
 mod summarize;
+mod translate;
 
 pub use summarize::{docs_of, SummaryOutput};
 
@@ -22,6 +25,9 @@ pub fn run(cli: &Cli, settings: &Settings) -> Result<Status, CliError> {
     match &cli.command {
         Command::Ingest(args) => ingest::run(args, settings),
         Command::Summarize(args) => summarize::run(args, settings),
+        Command::Translate(args) => translate::run(args, settings),
+        Command::Draft(args) => draft::run(args, settings),
+        Command::Rewrite(args) => rewrite::run(args, settings),
         Command::Serve(_) => serve::run(&serve_options(settings)?),
         Command::Eval(args) => match &args.action {
             EvalAction::Summarize(a) => eval::summarize(a, settings),
