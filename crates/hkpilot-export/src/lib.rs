@@ -3,7 +3,8 @@
 //! sentences visibly marked, the AI-generated notice at the top and the provenance at
 //! the end; and any structured document ([`document_docx`]: headings, paragraphs,
 //! lists, tables), which translations use; and a draft ([`draft_docx`]), whose
-//! paragraphs carry citations as footnotes.
+//! paragraphs carry citations as footnotes. Also the same summary as Markdown or plain
+//! text ([`summary_markdown`], [`summary_text`]), byte for byte what the CLI prints.
 //!
 //! The OOXML parts are written here (zip + escaped XML), not through a DOCX library;
 //! see ARCHITECTURE.md. Fonts name an East Asian face (Microsoft JhengHei, or
@@ -14,12 +15,14 @@ mod document;
 mod draft;
 mod error;
 mod labels;
+pub mod markdown;
 mod package;
 mod styles;
 mod summary;
 mod xml;
 
 pub use error::ExportError;
+pub use markdown::{summary_markdown, summary_text, SourceLabel};
 
 use hkpilot_core::{DocumentId, Lang, Summary};
 

@@ -1,5 +1,7 @@
 //! Summaries written as .docx and read back: through HKPilot's own DOCX reader (the
-//! text an officer sees) and part by part (footnotes, references, well-formed XML).
+//! text an officer sees) and part by part (footnotes, references, well-formed XML);
+//! and summaries as Markdown and plain text, compared whole (the CLI prints them and
+//! the server offers them for download, so every byte is part of the contract).
 
 mod common;
 
@@ -8,7 +10,10 @@ use hkpilot_core::{
     content_hash, ActionItem, Citation, DocumentId, Lang, Provenance, SentenceFlag, Span,
     StructuredSummary, Summary, SummaryMethod, SummarySentence,
 };
-use hkpilot_export::{summary_docx, ExportError, SourceInfo};
+use hkpilot_export::markdown::{flag_text, page_refs, provenance_line, sources_title};
+use hkpilot_export::{
+    summary_docx, summary_markdown, summary_text, ExportError, SourceInfo, SourceLabel,
+};
 
 const TRICKY_QUOTE: &str = r#"Rates < 5% & the "cap" stays."#;
 
@@ -485,4 +490,343 @@ fn a_draft_keeps_its_sections_and_cites_in_footnotes() {
     assert_eq!(headings(&back), ["內部便箋", "便箋頭", "背景"]);
     assert!(block_with(&back, "房屋署將興建").contains("[未獲原文支持]"));
     assert!(back.text.contains("［待填：發文者］"));
+}
+
+// ------------------------------------------------------------ Markdown and text
+
+/// An English model summary in sections: two sources (one without a title), flags,
+/// an action item with owner and due date, and a citation of a document no label
+/// names.
+fn english_structured() -> (Summary, Vec<SourceLabel>) {
+    let (pa, pa_info) = source("Policy Address 2024", "policy-address-2024.pdf");
+    let (lc, lc_info) = source("LegCo Paper CB(1)123/24", "cb1-123.docx");
+    let stray = DocumentId("0123456789abcdef".into());
+    let mut sum = summary(Lang::En, &[&pa, &lc], vec![]);
+    sum.structured = Some(StructuredSummary {
+        key_points: vec![
+            SummarySentence::cited(
+                "The Government will build 30,000 flats by 2027.",
+                vec![
+                    cite(&pa, 12, Some("Housing"), "We will build 30 000 flats."),
+                    cite(&lc, 2, None, "The target is 30 000 units."),
+                ],
+            ),
+            flagged(
+                "The scheme will cost HK$3 billion.",
+                vec![cite(&pa, 15, None, "The scheme is funded.")],
+                vec![
+                    SentenceFlag::Unsupported,
+                    SentenceFlag::NotInSource {
+                        what: "money".into(),
+                        text: "HK$3 billion".into(),
+                    },
+                ],
+            ),
+        ],
+        decisions: vec![flagged(
+            "The plan was approved.",
+            vec![],
+            vec![SentenceFlag::NoCitation],
+        )],
+        figures: vec![],
+        action_items: vec![
+            ActionItem {
+                item: SummarySentence::cited(
+                    "Identify sites.",
+                    vec![cite(&stray, 5, None, "Sites.")],
+                ),
+                owner: Some("Housing Department".into()),
+                due: Some("31 March 2025".into()),
+            },
+            ActionItem {
+                item: SummarySentence::cited("Consult the public.", vec![]),
+                owner: None,
+                due: None,
+            },
+        ],
+        open_questions: vec![SummarySentence::cited("How is it funded?", vec![])],
+    });
+    sum.provenance = Provenance {
+        model: Some("qwen2.5-7b-instruct-q4_k_m".into()),
+        settings: [
+            ("length".to_string(), "standard".to_string()),
+            ("lang".to_string(), "en".to_string()),
+        ]
+        .into(),
+        source_hashes: vec![pa_info.content_hash, lc_info.content_hash],
+        fallback: None,
+        stats: [("model_calls".to_string(), 3u64)].into(),
+    };
+    let sources = vec![
+        SourceLabel::new(
+            pa,
+            Some("Policy Address 2024"),
+            "docs/policy-address-2024.pdf",
+        ),
+        SourceLabel::new(lc, None, "docs/cb1-123.docx"),
+    ];
+    (sum, sources)
+}
+
+/// A Traditional Chinese extractive summary given instead of a model one (fallback
+/// note), plain (no sections), one sentence flagged.
+fn traditional_chinese_fallback() -> (Summary, Vec<SourceLabel>) {
+    let (doc_id, info) = source("二零二四年施政報告", "policy-address-2024-tc.pdf");
+    let mut sum = summary(
+        Lang::ZhHant,
+        &[&doc_id],
+        vec![
+            SummarySentence::cited(
+                "政府會在二零二七年前興建三萬個公營房屋單位。",
+                vec![cite(&doc_id, 3, Some("房屋"), "興建三萬個單位。")],
+            ),
+            flagged(
+                "計劃涉及三十億港元。",
+                vec![
+                    cite(&doc_id, 5, None, "計劃已獲撥款。"),
+                    cite(&doc_id, 6, None, "撥款。"),
+                ],
+                vec![
+                    SentenceFlag::Unsupported,
+                    SentenceFlag::NotInSource {
+                        what: "money".into(),
+                        text: "三十億港元".into(),
+                    },
+                ],
+            ),
+            flagged("市民反應正面。", vec![], vec![SentenceFlag::NoCitation]),
+        ],
+    );
+    sum.method = SummaryMethod::Extractive {
+        algorithm: "lexrank-sections-mmr".into(),
+    };
+    sum.provenance.fallback = Some("the model could not be loaded (no file)".into());
+    sum.provenance.source_hashes = vec![info.content_hash];
+    let sources = vec![SourceLabel::new(
+        doc_id,
+        Some("二零二四年施政報告"),
+        "文件/施政報告.pdf",
+    )];
+    (sum, sources)
+}
+
+#[test]
+fn english_structured_summary_as_markdown() {
+    let (sum, sources) = english_structured();
+    let hashes = sum.provenance.source_hashes.clone();
+    let (h1, h2) = (&hashes[0][..19], &hashes[1][..19]);
+    let expected = format!(
+        "## Summary: Policy Address 2024 · docs/cb1-123.docx
+
+*AI-generated summary written by a language model; each point links to the source it is based on, and points the checks could not confirm are marked. Check it against the original before use. — abstractive (qwen2.5-7b-instruct-q4_k_m)*
+
+
+### Key points
+
+- The Government will build 30,000 flats by 2027.[^1][^2]
+- The scheme will cost HK$3 billion.[^3] *⚠ not supported by the cited source ⚠ not found in the cited source: HK$3 billion*
+
+### Decisions
+
+- The plan was approved. *⚠ no source cited*
+
+### Action items
+
+- Identify sites. (owner: Housing Department; due: 31 March 2025)[^4]
+- Consult the public.
+
+### Open questions
+
+- How is it funded?
+
+<sub>abstractive (qwen2.5-7b-instruct-q4_k_m) · lang=en, length=standard · sources {h1} {h2}</sub>
+
+[^1]: docs/policy-address-2024.pdf, p. 12, § Housing, characters 0–27
+[^2]: docs/cb1-123.docx, p. 2, characters 0–27
+[^3]: docs/policy-address-2024.pdf, p. 15, characters 0–21
+[^4]: 0123456789abcdef, p. 5, characters 0–6
+
+"
+    );
+    assert_eq!(summary_markdown(&sum, &sources), expected);
+}
+
+#[test]
+fn english_structured_summary_as_text() {
+    let (sum, sources) = english_structured();
+    let hashes = sum.provenance.source_hashes.clone();
+    let (h1, h2) = (&hashes[0][..19], &hashes[1][..19]);
+    let expected = format!(
+        "Summary: Policy Address 2024 · docs/cb1-123.docx
+[AI-generated summary written by a language model; each point links to the source it is based on, and points the checks could not confirm are marked. Check it against the original before use. — abstractive (qwen2.5-7b-instruct-q4_k_m)]
+
+
+Key points:
+* The Government will build 30,000 flats by 2027. (p. 12, p. 2)
+* The scheme will cost HK$3 billion. (p. 15) ⚠ not supported by the cited source ⚠ not found in the cited source: HK$3 billion
+
+Decisions:
+* The plan was approved. ⚠ no source cited
+
+Action items:
+* Identify sites. (owner: Housing Department; due: 31 March 2025) (p. 5)
+* Consult the public.
+
+Open questions:
+* How is it funded?
+
+abstractive (qwen2.5-7b-instruct-q4_k_m) · lang=en, length=standard · sources {h1} {h2}
+"
+    );
+    assert_eq!(summary_text(&sum, &sources), expected);
+}
+
+#[test]
+fn traditional_chinese_fallback_summary_as_markdown_and_text() {
+    let (sum, sources) = traditional_chinese_fallback();
+    let h = &sum.provenance.source_hashes[0][..19];
+    let md = format!(
+        "## 摘要: 二零二四年施政報告
+
+*本摘要由人工智能生成，每一要點均引自原文並附出處。使用前請與原文核對。 — extractive (lexrank-sections-mmr)*
+
+> **Note:** the model could not be loaded (no file)
+
+- 政府會在二零二七年前興建三萬個公營房屋單位。[^1]
+- 計劃涉及三十億港元。[^2][^3] *⚠ 所引原文未能支持此句 ⚠ 所引原文中找不到: 三十億港元*
+- 市民反應正面。 *⚠ 未註明出處*
+
+<sub>extractive (lexrank-sections-mmr) · sources {h}</sub>
+
+[^1]: 文件/施政報告.pdf, 頁 3, § 房屋, 字元 0–8
+[^2]: 文件/施政報告.pdf, 頁 5, 字元 0–7
+[^3]: 文件/施政報告.pdf, 頁 6, 字元 0–3
+
+"
+    );
+    assert_eq!(summary_markdown(&sum, &sources), md);
+    let text = format!(
+        "摘要: 二零二四年施政報告
+[本摘要由人工智能生成，每一要點均引自原文並附出處。使用前請與原文核對。 — extractive (lexrank-sections-mmr)]
+
+Note: the model could not be loaded (no file)
+
+* 政府會在二零二七年前興建三萬個公營房屋單位。 (頁 3)
+* 計劃涉及三十億港元。 (頁 5, 頁 6) ⚠ 所引原文未能支持此句 ⚠ 所引原文中找不到: 三十億港元
+* 市民反應正面。 ⚠ 未註明出處
+
+extractive (lexrank-sections-mmr) · sources {h}
+"
+    );
+    assert_eq!(summary_text(&sum, &sources), text);
+}
+
+#[test]
+fn traditional_chinese_sections_and_action_items() {
+    let (mut sum, sources) = traditional_chinese_fallback();
+    let first = sum.sentences[0].clone();
+    sum.structured = Some(StructuredSummary {
+        key_points: vec![first],
+        figures: vec![SummarySentence::cited("三萬個單位。", vec![])],
+        action_items: vec![ActionItem {
+            item: SummarySentence::cited("物色土地。", vec![]),
+            owner: Some("房屋署".into()),
+            due: Some("二零二五年三月".into()),
+        }],
+        ..Default::default()
+    });
+    let md = summary_markdown(&sum, &sources);
+    let body: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("###") || l.starts_with("- "))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            "### 要點",
+            "- 政府會在二零二七年前興建三萬個公營房屋單位。[^1]",
+            "### 數字",
+            "- 三萬個單位。",
+            "### 跟進事項",
+            "- 物色土地。 (負責: 房屋署; 限期: 二零二五年三月)",
+        ],
+        "the sections replace the plain sentences: {md}"
+    );
+    assert!(
+        md.ends_with("[^1]: 文件/施政報告.pdf, 頁 3, § 房屋, 字元 0–8\n\n"),
+        "{md}"
+    );
+    let text = summary_text(&sum, &sources);
+    assert!(
+        text.contains("\n要點:\n* 政府會在二零二七年前興建三萬個公營房屋單位。 (頁 3)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n跟進事項:\n* 物色土地。 (負責: 房屋署; 限期: 二零二五年三月)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn simplified_chinese_labels_and_no_footnotes_without_citations() {
+    let (doc_id, _) = source("政策文件", "policy.txt");
+    let sum = summary(
+        Lang::ZhHans,
+        &[&doc_id],
+        vec![flagged(
+            "政府将增加供应。",
+            vec![],
+            vec![SentenceFlag::NoCitation],
+        )],
+    );
+    let sources = [SourceLabel::new(doc_id, None, "policy.txt")];
+    let md = summary_markdown(&sum, &sources);
+    assert!(
+        md.starts_with("## 摘要: policy.txt\n\n*本摘要由人工智能语言模型撰写，"),
+        "{md}"
+    );
+    assert!(md.contains("\n- 政府将增加供应。 *⚠ 未注明出处*\n"), "{md}");
+    assert!(
+        md.ends_with("</sub>\n"),
+        "no footnote list without citations: {md}"
+    );
+    assert!(
+        !md.contains("> **Note:**"),
+        "no fallback note without a fallback"
+    );
+}
+
+#[test]
+fn the_pieces_for_other_layouts_match_the_full_renderings() {
+    let (sum, sources) = traditional_chinese_fallback();
+    let s = &sum.sentences[1];
+    assert_eq!(page_refs(s, Lang::ZhHant), " (頁 5, 頁 6)");
+    assert_eq!(page_refs(s, Lang::En), " (p. 5, p. 6)");
+    assert_eq!(page_refs(&sum.sentences[2], Lang::En), "");
+    assert_eq!(
+        flag_text(s, Lang::En),
+        " ⚠ not supported by the cited source ⚠ not found in the cited source: 三十億港元"
+    );
+    assert_eq!(flag_text(&sum.sentences[0], Lang::ZhHant), "");
+    assert_eq!(sources_title(&sources), "二零二四年施政報告");
+    let text = summary_text(&sum, &sources);
+    let line = format!(
+        "* {}{}{}\n",
+        s.text,
+        page_refs(s, sum.lang),
+        flag_text(s, sum.lang)
+    );
+    assert!(text.contains(&line), "{text}");
+    assert!(
+        text.ends_with(&format!("\n{}\n", provenance_line(&sum))),
+        "{text}"
+    );
+    assert_eq!(
+        SourceLabel::new(DocumentId("x".into()), None, "a/b.md"),
+        SourceLabel {
+            id: DocumentId("x".into()),
+            title: "a/b.md".into(),
+            file: "a/b.md".into(),
+        }
+    );
 }

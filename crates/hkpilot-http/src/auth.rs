@@ -64,15 +64,40 @@ fn bearer_token(value: &[u8]) -> Option<&[u8]> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Middleware for the routes that need a key.
+/// Middleware for the routes that need a key: one of the bootstrap keys
+/// (`HKPILOT_API_KEYS`) or, once accounts exist, a user's personal API key. Without
+/// bootstrap keys and before any account exists, the routes are open (a first run on
+/// loopback).
 pub(crate) async fn require_key(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, HttpError> {
     let header = request.headers().get(AUTHORIZATION).map(|v| v.as_bytes());
-    state.keys().check(header)?;
-    Ok(next.run(request).await)
+    let bootstrap = state.keys().check(header);
+    let needs_key = state.keys().enabled() || state.accounts_exist().await;
+    if !needs_key || (state.keys().enabled() && bootstrap.is_ok()) {
+        return Ok(next.run(request).await);
+    }
+    let token = header.and_then(bearer_token);
+    if let (Some(service), Some(token)) = (state.service(), token) {
+        if let Ok(key) = std::str::from_utf8(token) {
+            if service.api_key_caller(key, None).await.is_ok() {
+                return Ok(next.run(request).await);
+            }
+        }
+    }
+    Err(match (bootstrap, token) {
+        (Err(e), _) => e,
+        (Ok(()), None) => HttpError::MissingApiKey,
+        (Ok(()), Some(_)) => HttpError::InvalidApiKey,
+    })
+}
+
+/// The bearer token of a request, if it sent one.
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.as_bytes();
+    std::str::from_utf8(bearer_token(value)?).ok()
 }
 
 #[cfg(test)]

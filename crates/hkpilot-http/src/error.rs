@@ -50,6 +50,14 @@ pub enum HttpError {
     #[error("{method} is not allowed on {path}; check the method your client sends")]
     MethodNotAllowed { method: String, path: String },
 
+    /// A product API call (`/api/…`) was refused or failed; its code decides the status.
+    #[error(transparent)]
+    Service(#[from] hkpilot_service::ServiceError),
+
+    /// A state-changing request without the page's CSRF token, or from another site.
+    #[error("this request did not come from HKPilot's own page (missing or wrong CSRF token, or another site's origin); reload the page and try again")]
+    Csrf,
+
     /// Building the server: something in [`crate::HttpConfig`] or [`crate::Backends`] is wrong.
     #[error("HTTP server configuration: {0}")]
     Config(String),
@@ -84,6 +92,8 @@ impl HttpError {
             HttpError::InvalidApiKey => "invalid_api_key",
             HttpError::NotFound { .. } => "not_found",
             HttpError::MethodNotAllowed { .. } => "method_not_allowed",
+            HttpError::Service(e) => e.code(),
+            HttpError::Csrf => "csrf_failed",
             HttpError::Config(_) => "invalid_config",
         }
     }
@@ -101,6 +111,8 @@ impl HttpError {
             HttpError::ModelNotFound { .. } | HttpError::NotFound { .. } => StatusCode::NOT_FOUND,
             HttpError::MissingApiKey | HttpError::InvalidApiKey => StatusCode::UNAUTHORIZED,
             HttpError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::Service(e) => service_status(e),
+            HttpError::Csrf => StatusCode::FORBIDDEN,
             HttpError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -120,6 +132,9 @@ impl HttpError {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             HttpError::Llm(e) => e.retry_after(),
+            HttpError::Service(hkpilot_service::ServiceError::Locked { retry_after }) => {
+                Some(*retry_after)
+            }
             _ => None,
         }
     }
@@ -161,6 +176,24 @@ fn llm_status(code: ErrorCode) -> StatusCode {
         // same request will fail again, so 400 keeps clients from retrying it.
         ErrorCode::Template => StatusCode::BAD_REQUEST,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Status for each product API error. A document the caller may not read is 404,
+/// never 403, so its existence is not revealed.
+fn service_status(e: &hkpilot_service::ServiceError) -> StatusCode {
+    use hkpilot_service::ServiceError as E;
+    match e {
+        E::Unauthenticated | E::BadCredentials => StatusCode::UNAUTHORIZED,
+        E::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        E::Denied(d) if d.conceals_existence() => StatusCode::NOT_FOUND,
+        E::Denied(_) => StatusCode::FORBIDDEN,
+        E::NotFound(_) => StatusCode::NOT_FOUND,
+        E::Invalid(_) => StatusCode::BAD_REQUEST,
+        E::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        E::Conflict(_) => StatusCode::CONFLICT,
+        E::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+        E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

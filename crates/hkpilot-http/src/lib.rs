@@ -1,5 +1,6 @@
-//! HKPilot's HTTP edge: the OpenAI-compatible API under `/v1/`, plus `/healthz`,
-//! `/readyz` and `/metrics`. HTTP and JSON wire shapes appear nowhere below this crate;
+//! HKPilot's HTTP edge: the OpenAI-compatible API under `/v1/`, the product API under
+//! `/api/` and the officers' web page (when the server has a data directory), plus
+//! `/healthz`, `/readyz` and `/metrics`. HTTP and JSON wire shapes appear nowhere below this crate;
 //! handlers talk to models only through `dyn LlmBackend`.
 //!
 //! The binary builds a [`Backends`] registry and an [`HttpConfig`], makes an
@@ -12,8 +13,10 @@ mod config;
 mod error;
 mod handlers;
 mod metrics;
+mod product;
 mod sse;
 mod state;
+mod web;
 mod wire;
 
 use std::future::Future;
@@ -45,10 +48,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::require_key,
         ));
+    let product = if state.service().is_some() {
+        product::routes(&state)
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/healthz", get(probes::healthz))
         .route("/readyz", get(probes::readyz))
         .merge(protected)
+        .merge(product)
         .fallback(probes::not_found)
         .method_not_allowed_fallback(probes::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
@@ -71,7 +80,11 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // Connection info gives the product API the client's address (audit, throttling).
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

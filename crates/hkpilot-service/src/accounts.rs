@@ -133,6 +133,7 @@ impl Service {
 
     /// Disables (or enables) a user; their sessions end at once.
     pub async fn set_disabled(&self, caller: &Caller, id: &UserId, disabled: bool) -> Result<User> {
+        let _serialised = self.account_changes.lock().await;
         let user = self.store.get_user(id).await?;
         let target = Resource::User {
             id: user.id.clone(),
@@ -140,7 +141,11 @@ impl Service {
             role: user.role,
         };
         authorize(&caller.actor, Action::ManageUser, &target)?;
-        if disabled && user.role == Role::SystemAdmin && self.enabled_system_admins().await? <= 1 {
+        if disabled
+            && user.role == Role::SystemAdmin
+            && !user.disabled
+            && self.enabled_system_admins().await? <= 1
+        {
             return Err(ServiceError::Conflict(
                 "this is the last enabled system administrator: create another one first".into(),
             ));
@@ -162,6 +167,7 @@ impl Service {
 
     /// Gives a user another role.
     pub async fn set_role(&self, caller: &Caller, id: &UserId, role: Role) -> Result<User> {
+        let _serialised = self.account_changes.lock().await;
         let user = self.store.get_user(id).await?;
         let target = Resource::User {
             id: user.id.clone(),
@@ -169,7 +175,9 @@ impl Service {
             role: user.role,
         };
         authorize(&caller.actor, Action::ChangeRole(role), &target)?;
+        // A disabled administrator is not counted, so demoting one changes nothing.
         if user.role == Role::SystemAdmin
+            && !user.disabled
             && role != Role::SystemAdmin
             && self.enabled_system_admins().await? <= 1
         {

@@ -30,7 +30,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Invalid(String),
 
-    #[error("the upload is larger than the limit of {} MB: split the document or ask an administrator to raise the limit", limit / (1024 * 1024))]
+    #[error("the upload is larger than the limit of {}: split the document or ask an administrator to raise the limit", size_text(*limit))]
     TooLarge { limit: u64 },
 
     #[error("{0}")]
@@ -100,5 +100,17 @@ impl From<AuthError> for ServiceError {
         } else {
             ServiceError::Internal(e.to_string())
         }
+    }
+}
+
+/// A byte count as people read it: "100 MB", "4 KB", "512 bytes".
+fn size_text(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= 1024 {
+        format!("{} KB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
     }
 }

@@ -117,10 +117,11 @@ impl Service {
                 "jobs left by a stopped server"
             );
         }
-        for id in report.failed.iter().chain(&report.requeued) {
-            // A document whose reading died with the process must not stay "ingesting".
+        for id in report.failed.iter().chain(&report.cancelled) {
+            // A document whose reading died with the process, or was cancelled just
+            // before, must not stay "ingesting".
             if let Ok(job) = self.store.get_job(id).await {
-                if job.state == JobState::Failed {
+                if matches!(job.state, JobState::Failed | JobState::Cancelled) {
                     self.mark_ingest_failed(&job).await;
                 }
             }
@@ -168,7 +169,12 @@ impl Service {
             let id = job.id.clone();
             let owner = job.owner.clone();
             tokio::spawn(async move {
-                while let Some(p) = rx.recv().await {
+                while let Some(mut p) = rx.recv().await {
+                    // Only the latest report matters: a fast job must not queue up a
+                    // write per page behind a slow database.
+                    while let Ok(next) = rx.try_recv() {
+                        p = next;
+                    }
                     match me.store.update_job_progress(&id, p.clone()).await {
                         Ok(true) => {
                             let _ = cancel_tx.send(true);
@@ -190,21 +196,46 @@ impl Service {
             })
         };
         let work = self.clone().execute(job.clone(), tx);
+        // Only a cancel request stops the work: `wait_for` also returns (an error) when
+        // the forwarder ends, which it does as soon as the work drops its progress
+        // sender, and that must not read as "cancelled".
         let outcome = tokio::select! {
             r = work => r,
-            _ = cancel_rx.wait_for(|c| *c) => Err(JobStop::Cancelled),
+            Ok(_) = cancel_rx.wait_for(|c| *c) => Err(JobStop::Cancelled),
         };
-        forward.abort();
+        match outcome {
+            // The work (and with it every progress sender) is gone: let the forwarder
+            // record and announce the last progress before the final event, so that no
+            // "running" event follows "succeeded".
+            Ok(_) | Err(JobStop::Failed(_)) => {
+                let _ = forward.await;
+            }
+            // A blocking reader may still hold a sender; stop listening to it.
+            Err(JobStop::Cancelled) => forward.abort(),
+        }
         let outcome = match outcome {
             Ok(result) => JobOutcome::Succeeded { result },
             Err(JobStop::Cancelled) => JobOutcome::Cancelled,
             Err(JobStop::Failed(error)) => JobOutcome::Failed { error },
         };
+        // The document is marked failed before the job is: whoever sees the job ended
+        // and then opens the document must not find it still "ingesting". (Should the
+        // process die in between, the job is run again at start-up and resets it.)
+        match &outcome {
+            JobOutcome::Succeeded { .. } => {}
+            JobOutcome::Failed { error } => {
+                let mut failed = job.clone();
+                failed.error = Some(error.clone());
+                self.mark_ingest_failed(&failed).await;
+            }
+            JobOutcome::Cancelled => {
+                let mut cancelled = job.clone();
+                cancelled.error = None;
+                self.mark_ingest_failed(&cancelled).await;
+            }
+        }
         match self.store.finish_job(&job.id, outcome).await {
             Ok(done) => {
-                if done.state != JobState::Succeeded {
-                    self.mark_ingest_failed(&done).await;
-                }
                 let _ = self.events.send(JobEvent::of(&done));
             }
             Err(e) => tracing::error!(error = %e, job = %job.id, "cannot record the end of a job"),
@@ -212,7 +243,7 @@ impl Service {
     }
 
     /// A failed or cancelled reading leaves the document marked failed, with why.
-    async fn mark_ingest_failed(&self, job: &Job) {
+    pub(crate) async fn mark_ingest_failed(&self, job: &Job) {
         if let Ok(JobParams::Ingest { document, owner }) = serde_json::from_str(&job.params) {
             let why = job
                 .error

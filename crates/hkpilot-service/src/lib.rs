@@ -11,6 +11,7 @@
 //!   appends an audit event.
 
 mod accounts;
+mod admin;
 mod audit;
 mod error;
 mod jobs;
@@ -96,6 +97,11 @@ pub struct Service {
     events: broadcast::Sender<JobEvent>,
     /// Wakes the scheduler when a job is queued.
     wake: tokio::sync::Notify,
+    /// Held while a role or the disabled flag changes, so that the "last enabled system
+    /// administrator" check and the change are one step: two administrators disabling
+    /// each other at once must not both succeed. (One process per store; a store shared
+    /// by several servers would need the check inside the store's transaction.)
+    account_changes: tokio::sync::Mutex<()>,
 }
 
 impl Service {
@@ -121,6 +127,7 @@ impl Service {
             model,
             events,
             wake: tokio::sync::Notify::new(),
+            account_changes: tokio::sync::Mutex::new(()),
             config,
         }))
     }

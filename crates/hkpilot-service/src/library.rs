@@ -71,7 +71,16 @@ impl Service {
             .map_err(|e| ServiceError::Invalid(format!("{file_name}: {e}")))?;
         let hash = content_hash(&upload.bytes);
         let id = DocumentId::from_content_hash(&hash);
+        let mut replaced_failed = false;
         match self.store.get_document(&caller.user.id, &id).await {
+            // A failed reading is retried by uploading the file again, as its message
+            // says: the failed record (which has no summaries) makes way for the new one.
+            Ok(existing) if existing.state == DocumentState::Failed => {
+                match self.store.delete_document(&caller.user.id, &id).await {
+                    Ok(_) | Err(StoreError::NotFound { .. }) => replaced_failed = true,
+                    Err(e) => return Err(e.into()),
+                }
+            }
             Ok(existing) => {
                 return Err(ServiceError::Conflict(format!(
                     "you have already uploaded this file as {:?}",
@@ -109,7 +118,7 @@ impl Service {
             document: id.clone(),
             owner: caller.user.id.clone(),
         };
-        let job = self
+        let queued = self
             .store
             .enqueue_job(NewJob {
                 kind: JobKind::Ingest,
@@ -118,13 +127,22 @@ impl Service {
                 params: serde_json::to_string(&params)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?,
             })
-            .await?;
+            .await;
+        let job = match queued {
+            Ok(job) => job,
+            Err(e) => {
+                // Without its job the record would stay "uploaded" for ever: take it
+                // back, so that the upload failed as a whole and can simply be retried.
+                let _ = self.store.delete_document(&caller.user.id, &id).await;
+                return Err(e.into());
+            }
+        };
         self.wake.notify_one();
         self.audit(
             Some(caller),
             AuditAction::Upload,
             vec![id],
-            serde_json::json!({"file_name": record.file_name, "bytes": size, "job": job.id.0}),
+            serde_json::json!({"file_name": record.file_name, "bytes": size, "job": job.id.0, "replaced_failed": replaced_failed}),
         )
         .await;
         Ok((record, job))

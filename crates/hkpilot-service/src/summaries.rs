@@ -24,7 +24,7 @@ pub enum SummaryMethodChoice {
 }
 
 /// What the reader asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryRequest {
     #[serde(default)]
     pub method: SummaryMethodChoice,
@@ -41,6 +41,19 @@ pub struct SummaryRequest {
 
 fn default_length() -> String {
     "medium".into()
+}
+
+/// The same defaults as a request that leaves every field out (a derived `Default`
+/// would give an empty, invalid length).
+impl Default for SummaryRequest {
+    fn default() -> Self {
+        SummaryRequest {
+            method: SummaryMethodChoice::default(),
+            length: default_length(),
+            lang: None,
+            focus: None,
+        }
+    }
 }
 
 impl Service {
@@ -113,15 +126,25 @@ impl Service {
             Err(StoreError::NotFound { .. }) => return Err(gone()),
             Err(e) => return Err(e.into()),
         };
-        let doc = self
-            .readable(caller, &record.document, Action::ReadDocument)
+        // The summary belongs to one owner's record of the document; that very record
+        // must be readable (the caller's own copy of the same file, which has its own
+        // summaries, does not make a colleague's private summaries readable, and a
+        // colleague's shared copy makes its summaries readable even beside one's own).
+        let doc = match self
+            .store
+            .get_document(&record.document_owner, &record.document)
             .await
-            .map_err(|_| gone())?;
-        // The summary must belong to the record the caller can read (a colleague's
-        // own copy of the same file has its own summaries).
-        if doc.owner != record.document_owner {
-            return Err(gone());
-        }
+        {
+            Ok(d) => d,
+            Err(StoreError::NotFound { .. }) => return Err(gone()),
+            Err(e) => return Err(e.into()),
+        };
+        authorize(
+            &caller.actor,
+            Action::ReadDocument,
+            &crate::library::resource(&doc),
+        )
+        .map_err(|_| gone())?;
         let summary: Summary = serde_json::from_str(&record.result).map_err(|e| {
             ServiceError::Internal(format!("stored summary {summary_id} is unreadable: {e}"))
         })?;
@@ -145,8 +168,15 @@ impl Service {
 
     /// Cancels a job of the caller's.
     pub async fn cancel_job(&self, caller: &Caller, id: &JobId) -> Result<Job> {
-        self.job(caller, id).await?;
+        let before = self.job(caller, id).await?;
         let job = self.store.cancel_job(id).await?;
+        // A reading cancelled before any worker took it never runs: its document must
+        // not stay "uploaded" for ever. (A running one is marked when its worker stops.)
+        if before.state == hkpilot_core::JobState::Queued
+            && job.state == hkpilot_core::JobState::Cancelled
+        {
+            self.mark_ingest_failed(&job).await;
+        }
         let _ = self.events.send(crate::JobEvent::of(&job));
         Ok(job)
     }

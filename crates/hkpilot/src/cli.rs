@@ -77,6 +77,78 @@ pub enum Command {
     /// Rewrite a text: shorten, expand, plain, formal, tone, grammar, or convert
     /// between Traditional and Simplified Chinese; shows what changed.
     Rewrite(RewriteArgs),
+    /// Manage the server's accounts on the server itself: create the first
+    /// administrator, list, disable and enable users, reset passwords, add departments.
+    Admin(AdminArgs),
+    /// Check or export the server's hash-chained audit log.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub action: AdminAction,
+
+    /// Output format.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "md",
+        env = "HKPILOT_FORMAT",
+        global = true
+    )]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Create a user. The password is read from HKPILOT_PASSWORD, else from the first
+    /// line of standard input (so it stays out of shell history and process lists).
+    CreateUser {
+        #[arg(long, value_name = "NAME")]
+        username: String,
+        /// Name shown in the page (default: the username).
+        #[arg(long = "name", value_name = "TEXT")]
+        display_name: Option<String>,
+        /// Department id, e.g. `csb`; created if it does not exist.
+        #[arg(long, value_name = "ID")]
+        department: String,
+        /// officer, department_admin or system_admin.
+        #[arg(long, default_value = "officer", value_name = "ROLE")]
+        role: String,
+        /// The department's English name, when it is created now.
+        #[arg(long, value_name = "TEXT")]
+        department_name_en: Option<String>,
+        /// The department's Chinese name, when it is created now.
+        #[arg(long, value_name = "TEXT")]
+        department_name_zh: Option<String>,
+    },
+    /// List every user.
+    ListUsers,
+    /// Disable a user: they cannot sign in and their sessions and keys stop working.
+    DisableUser { username: String },
+    /// Enable a disabled user again.
+    EnableUser { username: String },
+    /// Set a new password (HKPILOT_PASSWORD or standard input) and end the user's
+    /// sessions.
+    ResetPassword { username: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub action: AuditAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check every link and hash of the audit log; exit 1 if it was tampered with.
+    Verify,
+    /// Write the whole log as JSON Lines (to standard output, or -o FILE).
+    Export {
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// How results are printed.
@@ -188,6 +260,19 @@ pub struct ServeArgs {
     /// Inference threads per model (default: physical cores).
     #[arg(long, env = "HKPILOT_THREADS", value_name = "N")]
     pub threads: Option<u32>,
+
+    /// Largest upload accepted by the page and the API, in megabytes (default 100).
+    #[arg(long, env = "HKPILOT_MAX_UPLOAD_MB", value_name = "MB")]
+    pub max_upload_mb: Option<u64>,
+
+    /// Mark session cookies Secure: set this when users reach the server over HTTPS
+    /// (e.g. behind a TLS-terminating proxy).
+    #[arg(long, env = "HKPILOT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Background jobs (reading uploads, summaries) run at once (default 2).
+    #[arg(long, env = "HKPILOT_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,9 @@ pub struct ServerFileConfig {
     pub max_body_bytes: Option<usize>,
     pub ctx_size: Option<u32>,
     pub threads: Option<u32>,
+    pub max_upload_mb: Option<u64>,
+    pub secure_cookies: Option<bool>,
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,6 +143,11 @@ pub struct ServerSettings {
     pub ctx_size: Option<u32>,
     pub threads: Option<u32>,
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
+    /// Largest upload the page and the API accept.
+    pub max_upload_bytes: u64,
+    pub secure_cookies: bool,
+    /// Background jobs run at once.
+    pub workers: usize,
 }
 
 /// Default limit on input size: large enough for a 1,000-page scanned report.
@@ -180,7 +188,9 @@ impl Settings {
             | Command::Eval(_)
             | Command::Translate(_)
             | Command::Draft(_)
-            | Command::Rewrite(_) => (None, None),
+            | Command::Rewrite(_)
+            | Command::Admin(_)
+            | Command::Audit(_) => (None, None),
         };
         let length_text = length_flag
             .or(file.summarize.length)
@@ -284,6 +294,17 @@ fn server_settings(
             "server.max_body_bytes must be greater than zero",
         ));
     }
+    let max_upload_mb = args
+        .and_then(|a| a.max_upload_mb)
+        .or(file.max_upload_mb)
+        .unwrap_or(100);
+    let workers = args.and_then(|a| a.workers).or(file.workers).unwrap_or(2);
+    if max_upload_mb == 0 || workers == 0 {
+        return Err(CliError::usage(
+            "invalid_config",
+            "server.max_upload_mb and server.workers must be greater than zero",
+        ));
+    }
     Ok(ServerSettings {
         bind: args
             .and_then(|a| a.bind)
@@ -298,6 +319,10 @@ fn server_settings(
         ctx_size: args.and_then(|a| a.ctx_size).or(file.ctx_size),
         threads: args.and_then(|a| a.threads).or(file.threads),
         remotes,
+        max_upload_bytes: max_upload_mb.saturating_mul(1024 * 1024),
+        secure_cookies: args.is_some_and(|a| a.secure_cookies)
+            || file.secure_cookies.unwrap_or(false),
+        workers,
     })
 }
 

@@ -1,6 +1,8 @@
 //! The subcommands. Each reads its inputs, reports per-file failures without stopping
 //! the others, prints results in the requested format, and returns a [`Status`].
 
+mod admin;
+mod audit;
 mod backend;
 mod draft;
 mod eval;
@@ -29,6 +31,8 @@ pub fn run(cli: &Cli, settings: &Settings) -> Result<Status, CliError> {
         Command::Draft(args) => draft::run(args, settings),
         Command::Rewrite(args) => rewrite::run(args, settings),
         Command::Serve(_) => serve::run(&serve_options(settings)?),
+        Command::Admin(args) => admin::run(args, settings),
+        Command::Audit(args) => audit::run(args, settings),
         Command::Eval(args) => match &args.action {
             EvalAction::Summarize(a) => eval::summarize(a, settings),
         },
@@ -106,6 +110,11 @@ fn serve_options(settings: &Settings) -> Result<serve::ServeOptions, CliError> {
         remotes: server.remotes.clone(),
         // A remote named first on --model / HKPILOT_MODEL is the default backend.
         default_name: settings.models.first().filter(|m| is_remote(m)).cloned(),
+        data_dir: settings.data_dir.clone(),
+        max_upload_bytes: server.max_upload_bytes,
+        secure_cookies: server.secure_cookies,
+        workers: server.workers,
+        summary_window: settings.summary_window,
     })
 }
 

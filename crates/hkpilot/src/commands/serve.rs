@@ -34,6 +34,13 @@ pub struct ServeOptions {
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
     /// The backend that answers requests naming no model, when not the first local one.
     pub default_name: Option<String>,
+    /// `--data-dir`: the database, uploaded files and extracted text.
+    pub data_dir: PathBuf,
+    pub max_upload_bytes: u64,
+    pub secure_cookies: bool,
+    pub workers: usize,
+    /// Tokens one model pass of a summary may use; half the engine's context if None.
+    pub summary_window: Option<usize>,
 }
 
 fn http_error(e: hkpilot_http::HttpError) -> CliError {
@@ -77,7 +84,15 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     if let Some(name) = &opts.default_name {
         backends.set_default(name).map_err(http_error)?;
     }
-    let state = AppState::new(&config, backends).map_err(http_error)?;
+    let model = backends
+        .resolve(None)
+        .map(|(_, b)| b.clone())
+        .map_err(http_error)?;
+    let service = runtime.block_on(open_service(opts, model))?;
+    let state = AppState::with_service(&config, backends, service.clone(), opts.secure_cookies)
+        .map_err(http_error)?;
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let jobs = runtime.spawn(service.run_jobs(jobs_stopped, std::time::Duration::from_secs(20)));
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
@@ -100,13 +115,55 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
             "on"
         };
         // The one stdout line: scripts wait for it and read the address from it.
-        println!("listening on http://{addr} (OpenAI API at http://{addr}/v1; models: {models}; API keys: {auth})");
-        hkpilot_http::serve(listener, state, shutdown_signal())
+        println!("listening on http://{addr} (web page at http://{addr}/; OpenAI API at http://{addr}/v1; models: {models}; API keys: {auth})");
+        let served = hkpilot_http::serve(listener, state, shutdown_signal())
             .await
-            .map_err(|e| CliError::internal(format!("the HTTP server failed: {e}")))
+            .map_err(|e| CliError::internal(format!("the HTTP server failed: {e}")));
+        // Jobs get a grace period to finish; what is still running then is queued
+        // again at the next start.
+        let _ = stop_jobs.send(true);
+        if let Ok(Err(e)) = jobs.await {
+            eprintln!("hkpilot serve: background jobs: {e}");
+        }
+        served
     })?;
     eprintln!("hkpilot serve: stopped");
     Ok(Status::default())
+}
+
+/// The product side: the store under the data directory and the service over it,
+/// summarising with the default model.
+async fn open_service(
+    opts: &ServeOptions,
+    model: Arc<dyn LlmBackend>,
+) -> Result<Arc<hkpilot_service::Service>, CliError> {
+    let store = hkpilot_store::SqliteStore::open(&opts.data_dir).map_err(|e| {
+        CliError::usage(
+            "data_dir_unusable",
+            format!(
+                "cannot open the data directory {}: {e}",
+                opts.data_dir.display()
+            ),
+        )
+    })?;
+    // One pass gets half the engine's cells, so two can run beside chat requests.
+    let n_ctx = opts.n_ctx.unwrap_or(4096) as usize;
+    let config = hkpilot_service::ServiceConfig {
+        max_upload_bytes: opts.max_upload_bytes,
+        workers: opts.workers,
+        summary_window: opts.summary_window.unwrap_or((n_ctx / 2).clamp(1024, 4096)),
+        summary_parallel: 2,
+        ..Default::default()
+    };
+    let service = hkpilot_service::Service::new(Arc::new(store), config, Some(model))
+        .map_err(|e| CliError::usage("invalid_config", e.to_string()))?;
+    if !service.has_accounts().await.unwrap_or(true) {
+        eprintln!(
+            "hkpilot serve: no accounts yet; create the first administrator with\n  \
+             hkpilot admin create-user --username admin --department it --role system_admin"
+        );
+    }
+    Ok(service)
 }
 
 /// A backend and the name requests use for it.

@@ -1,0 +1,495 @@
+//! `/api/…` handlers: sessions, the library, summaries, jobs (with SSE progress),
+//! users and the audit log. Each is a thin translation between HTTP and a service call.
+
+use std::convert::Infallible;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::Stream;
+use hkpilot_core::{DepartmentId, DocumentId, JobId, Role, UserId};
+use hkpilot_service::{NewAccount, SummaryRequest, Upload};
+use hkpilot_store::{AuditQuery, ChainStatus};
+use serde::Deserialize;
+
+use super::caller::{cookie, service_of, set_cookie, ApiCaller, ClientAddr, SESSION_COOKIE};
+use super::wire::*;
+use crate::{AppState, HttpError};
+
+type ApiResult<T> = Result<T, HttpError>;
+
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    Json(body): Json<SignInIn>,
+) -> ApiResult<Response> {
+    let service = service_of(&state)?;
+    let signed = service
+        .sign_in(&body.username, &body.password, addr.or_loopback())
+        .await?;
+    let secure = state.product().is_some_and(|p| p.secure_cookies);
+    let mut response = Json(SignInOut {
+        user: UserOut::from(&signed.user),
+        csrf_token: signed.csrf_token,
+    })
+    .into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&set_cookie(
+            SESSION_COOKIE,
+            &signed.session_token,
+            None,
+            secure,
+        ))
+        .map_err(|e| HttpError::Config(e.to_string()))?,
+    );
+    Ok(response)
+}
+
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    let service = service_of(&state)?;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        service.sign_out(&caller, token).await?;
+    }
+    let secure = state.product().is_some_and(|p| p.secure_cookies);
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "gone", Some(0), secure))
+            .map_err(|e| HttpError::Config(e.to_string()))?,
+    );
+    Ok(response)
+}
+
+pub(crate) async fn me(ApiCaller(caller): ApiCaller) -> Json<UserOut> {
+    Json(UserOut::from(&caller.user))
+}
+
+pub(crate) async fn create_api_key(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<ApiKeyIn>,
+) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
+    let key = service_of(&state)?
+        .create_api_key(&caller, &body.name)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ApiKeyOut { key })))
+}
+
+pub(crate) async fn list_documents(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Json<Vec<DocumentOut>>> {
+    let docs = service_of(&state)?.list_documents(&caller).await?;
+    Ok(Json(docs.iter().map(DocumentOut::from).collect()))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadQuery {
+    file_name: Option<String>,
+}
+
+/// `POST /api/documents?file_name=…` with the file as the body: 202 and the job that
+/// reads it.
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let file_name = q.file_name.unwrap_or_else(|| "document".into());
+    let (record, job) = service_of(&state)?
+        .upload(
+            &caller,
+            Upload {
+                file_name,
+                bytes: body.to_vec(),
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            job_id: job.id.0,
+            document: Some(DocumentOut::from(&record)),
+        }),
+    ))
+}
+
+pub(crate) async fn get_document(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentDetail>> {
+    let view = service_of(&state)?
+        .document(&caller, &DocumentId(id))
+        .await?;
+    Ok(Json(DocumentDetail {
+        record: DocumentOut::from(&view.record),
+        issues: view
+            .document
+            .as_ref()
+            .map(|d| d.issues.iter().map(|i| i.message.clone()).collect())
+            .unwrap_or_default(),
+        blocks: view.document.map(|d| d.blocks),
+    }))
+}
+
+/// `Content-Disposition` for a download, with the UTF-8 name (RFC 6266) and an ASCII
+/// fallback, so Chinese file names survive.
+pub(crate) fn attachment(file_name: &str) -> String {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        super::caller::urlencode(file_name).replace('/', "%2F")
+    )
+}
+
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (record, bytes) = service_of(&state)?
+        .download(&caller, &DocumentId(id))
+        .await?;
+    let kind = match record.format {
+        Some(hkpilot_core::SourceFormat::Pdf) => "application/pdf",
+        Some(hkpilot_core::SourceFormat::Docx) => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        // Never let a browser render an uploaded HTML file as a page of this site.
+        _ => "application/octet-stream",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&record.file_name)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub(crate) async fn share(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Json(body): Json<ShareIn>,
+) -> ApiResult<Json<DocumentOut>> {
+    let record = service_of(&state)?
+        .share(&caller, &DocumentId(id), body.shared)
+        .await?;
+    Ok(Json(DocumentOut::from(&record)))
+}
+
+pub(crate) async fn delete_document(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    service_of(&state)?
+        .delete_document(&caller, &DocumentId(id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn request_summary(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Json(request): Json<SummaryRequest>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let job = service_of(&state)?
+        .request_summary(&caller, &DocumentId(id), request)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            job_id: job.id.0,
+            document: None,
+        }),
+    ))
+}
+
+pub(crate) async fn list_summaries(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<SummaryOut>>> {
+    let list = service_of(&state)?
+        .summaries(&caller, &DocumentId(id))
+        .await?;
+    Ok(Json(list.iter().map(|r| SummaryOut::of(r, None)).collect()))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FormatQuery {
+    format: Option<String>,
+}
+
+/// One summary as JSON, Markdown or Word.
+pub(crate) async fn get_summary(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Query(q): Query<FormatQuery>,
+) -> ApiResult<Response> {
+    let service = service_of(&state)?;
+    let (record, summary) = service.summary(&caller, &id).await?;
+    let format = q.format.as_deref().unwrap_or("json");
+    let view = service.document(&caller, &record.document).await?;
+    let doc = &view.record;
+    let stem = format!("summary-{}", doc.title);
+    match format {
+        "json" => Ok(Json(SummaryOut::of(&record, Some(summary))).into_response()),
+        "md" => {
+            let label = hkpilot_export::SourceLabel {
+                id: doc.id.clone(),
+                title: doc.title.clone(),
+                file: doc.file_name.clone(),
+            };
+            let md = hkpilot_export::summary_markdown(&summary, &[label]);
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "text/markdown; charset=utf-8".to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        attachment(&format!("{stem}.md")),
+                    ),
+                ],
+                md,
+            )
+                .into_response())
+        }
+        "docx" => {
+            let source = hkpilot_export::SourceInfo {
+                title: doc.title.clone(),
+                file_name: Some(doc.file_name.clone()),
+                content_hash: doc.content_hash.clone(),
+            };
+            let bytes = hkpilot_export::summary_docx(&summary, &[source]).map_err(|e| {
+                HttpError::Service(hkpilot_service::ServiceError::Internal(e.to_string()))
+            })?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        attachment(&format!("{stem}.docx")),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        other => Err(HttpError::invalid(
+            "format",
+            format!("format {other:?} is not offered: use json, md or docx"),
+        )),
+    }
+}
+
+pub(crate) async fn get_job(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<JobOut>> {
+    let job = service_of(&state)?.job(&caller, &JobId(id)).await?;
+    Ok(Json(JobOut::from(&job)))
+}
+
+pub(crate) async fn cancel_job(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<JobOut>> {
+    let job = service_of(&state)?.cancel_job(&caller, &JobId(id)).await?;
+    Ok(Json(JobOut::from(&job)))
+}
+
+/// `GET /api/jobs/{id}/events`: the job's state now, then every change until it ends.
+pub(crate) async fn job_events(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let service = service_of(&state)?.clone();
+    let id = JobId(id);
+    // Subscribe before reading the state, so no change falls between the two.
+    let rx = service.subscribe();
+    let job = service.job(&caller, &id).await?;
+    let first = hkpilot_service::JobEvent::of(&job);
+    // State: the event to send next (the current one first), the receiver while the
+    // job may still change, and the job's id.
+    let stream = futures_util::stream::unfold(
+        (Some(first), Some(rx), id),
+        |(pending, rx, id)| async move {
+            let mut rx = rx?;
+            let ev = match pending {
+                Some(ev) => ev,
+                None => loop {
+                    match rx.recv().await {
+                        Ok(ev) if ev.job == id => break ev,
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            continue
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                },
+            };
+            let next_rx = (!ev.state.is_final()).then_some(rx);
+            let data = serde_json::to_string(&ev).unwrap_or_default();
+            Some((
+                Ok::<_, Infallible>(Event::default().data(data)),
+                (None, next_rx, id),
+            ))
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+pub(crate) async fn list_users(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Json<Vec<UserOut>>> {
+    let users = service_of(&state)?.list_users(&caller).await?;
+    Ok(Json(users.iter().map(UserOut::from).collect()))
+}
+
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(body): Json<NewUserIn>,
+) -> ApiResult<(StatusCode, Json<UserOut>)> {
+    let role = role_of(&body.role)?;
+    let user = service_of(&state)?
+        .create_account(
+            &caller,
+            NewAccount {
+                username: body.username,
+                display_name: body.display_name,
+                password: body.password,
+                department: DepartmentId(body.department),
+                role,
+                ui_lang: body.ui_lang.unwrap_or_default(),
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DisableIn {
+    disabled: bool,
+}
+
+pub(crate) async fn set_disabled(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Json(body): Json<DisableIn>,
+) -> ApiResult<Json<UserOut>> {
+    let user = service_of(&state)?
+        .set_disabled(&caller, &UserId(id), body.disabled)
+        .await?;
+    Ok(Json(UserOut::from(&user)))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AuditParams {
+    after: Option<u64>,
+    limit: Option<u32>,
+    format: Option<String>,
+    document: Option<String>,
+}
+
+/// The audit log the caller may read; `format=jsonl` downloads it as JSON Lines.
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(p): Query<AuditParams>,
+) -> ApiResult<Response> {
+    let query = AuditQuery {
+        after_seq: p.after,
+        limit: p.limit.unwrap_or(1000),
+        document: p.document.map(DocumentId),
+        ..Default::default()
+    };
+    let page = service_of(&state)?.audit_events(&caller, query).await?;
+    let events: Vec<AuditEventOut> = page.events.iter().map(AuditEventOut::from).collect();
+    match p.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(events).into_response()),
+        "jsonl" => {
+            let mut body = String::new();
+            for e in &events {
+                body.push_str(&serde_json::to_string(e).unwrap_or_default());
+                body.push('\n');
+            }
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/x-ndjson".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        attachment("hkpilot-audit.jsonl"),
+                    ),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        other => Err(HttpError::invalid(
+            "format",
+            format!("format {other:?}: use json or jsonl"),
+        )),
+    }
+}
+
+pub(crate) async fn verify_audit(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let status = service_of(&state)?.verify_audit(&caller).await?;
+    Ok(Json(match status {
+        ChainStatus::Intact { events, head } => {
+            serde_json::json!({"intact": true, "events": events, "head": head})
+        }
+        ChainStatus::Broken { seq, problem } => {
+            serde_json::json!({"intact": false, "seq": seq, "problem": problem})
+        }
+    }))
+}
+
+/// Parses a role name (API bodies and forms).
+pub(crate) fn role_of(name: &str) -> Result<Role, HttpError> {
+    Role::parse(name).ok_or_else(|| {
+        HttpError::invalid(
+            "role",
+            "role must be officer, department_admin or system_admin",
+        )
+    })
+}

@@ -1,0 +1,111 @@
+//! The product API under `/api/` and the page's routes, mounted by [`crate::router`]
+//! when the server has a data directory.
+
+pub(crate) mod api;
+pub(crate) mod caller;
+pub(crate) mod wire;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::web::{account, pages};
+use crate::AppState;
+
+/// The `/api/` routes and the pages.
+pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+    let upload_limit = state
+        .service()
+        .map_or(0, |s| s.config().max_upload_bytes as usize)
+        // Room for the multipart envelope around the file.
+        + 256 * 1024;
+    let api = Router::new()
+        .route("/api/session", post(api::sign_in).delete(api::sign_out))
+        .route("/api/me", get(api::me))
+        .route("/api/me/api-keys", post(api::create_api_key))
+        .route(
+            "/api/documents",
+            get(api::list_documents)
+                .post(api::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/api/documents/{id}",
+            get(api::get_document).delete(api::delete_document),
+        )
+        .route("/api/documents/{id}/file", get(api::download))
+        .route("/api/documents/{id}/share", post(api::share))
+        .route(
+            "/api/documents/{id}/summaries",
+            get(api::list_summaries).post(api::request_summary),
+        )
+        .route("/api/summaries/{id}", get(api::get_summary))
+        .route("/api/jobs/{id}", get(api::get_job).delete(api::cancel_job))
+        .route("/api/jobs/{id}/events", get(api::job_events))
+        .route("/api/users", get(api::list_users).post(api::create_user))
+        .route("/api/users/{id}/disabled", post(api::set_disabled))
+        .route("/api/audit", get(api::audit))
+        .route("/api/audit/verify", get(api::verify_audit));
+    let pages = Router::new()
+        .route("/", get(pages::library))
+        .route(
+            "/documents",
+            post(pages::upload_form).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/documents/{id}", get(pages::document))
+        .route("/documents/{id}/summaries", post(pages::summarize_form))
+        .route("/documents/{id}/share", post(pages::share_form))
+        .route("/login", get(account::login).post(account::login_post))
+        .route("/logout", post(account::logout))
+        .route("/settings/lang", post(account::set_lang))
+        .route(
+            "/admin/users",
+            get(account::users).post(account::create_user),
+        )
+        .route("/admin/users/{id}/disable", post(account::disable_user))
+        .route("/admin/audit", get(account::audit))
+        .route("/assets/app.css", get(crate::web::app_css))
+        .route("/assets/app.js", get(crate::web::app_js));
+    api.merge(pages)
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::map_response(no_store))
+}
+
+/// Pages and API answers hold personal data: never cache them (assets set their own).
+async fn no_store(mut r: axum::response::Response) -> axum::response::Response {
+    if !r.headers().contains_key(header::CACHE_CONTROL) {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
+/// Security headers on every page and API answer.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut r = next.run(request).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    // Scripts and styles only from this server: text from documents can never run,
+    // even if some escaping were missed.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; \
+             form-action 'self'",
+        ),
+    );
+    r
+}

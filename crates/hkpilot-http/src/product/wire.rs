@@ -1,0 +1,214 @@
+//! JSON shapes of the product API. Field names are stable: scripts rely on them.
+
+use hkpilot_core::{Block, Job, User};
+use hkpilot_store::{DocumentRecord, SummaryRecord};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+pub struct UserOut {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub department: String,
+    pub role: &'static str,
+    pub ui_lang: hkpilot_core::UiLang,
+    pub disabled: bool,
+}
+
+impl From<&User> for UserOut {
+    fn from(u: &User) -> Self {
+        UserOut {
+            id: u.id.0.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            department: u.department.0.clone(),
+            role: u.role.as_str(),
+            ui_lang: u.ui_lang,
+            disabled: u.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentOut {
+    pub id: String,
+    pub title: String,
+    pub file_name: String,
+    pub format: Option<hkpilot_core::SourceFormat>,
+    pub lang: Option<hkpilot_core::Lang>,
+    pub pages: u32,
+    pub size_bytes: u64,
+    pub content_hash: String,
+    pub state: &'static str,
+    pub error: Option<String>,
+    pub owner: String,
+    pub shared_with: Option<String>,
+    pub created_at_ms: i64,
+}
+
+impl From<&DocumentRecord> for DocumentOut {
+    fn from(d: &DocumentRecord) -> Self {
+        DocumentOut {
+            id: d.id.0.clone(),
+            title: d.title.clone(),
+            file_name: d.file_name.clone(),
+            format: d.format,
+            lang: d.lang,
+            pages: d.pages,
+            size_bytes: d.size_bytes,
+            content_hash: d.content_hash.clone(),
+            state: d.state.as_str(),
+            error: d.error.clone(),
+            owner: d.owner.0.clone(),
+            shared_with: d.shared_with.as_ref().map(|s| s.0.clone()),
+            created_at_ms: d.created_at_ms,
+        }
+    }
+}
+
+/// A document with its structure, once read.
+#[derive(Debug, Serialize)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub record: DocumentOut,
+    pub blocks: Option<Vec<Block>>,
+    pub issues: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JobOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub phase: String,
+    pub done: u64,
+    pub total: u64,
+    pub error: Option<String>,
+    pub result: Option<serde_json::Value>,
+    pub created_at_ms: i64,
+    pub finished_at_ms: Option<i64>,
+}
+
+impl From<&Job> for JobOut {
+    fn from(j: &Job) -> Self {
+        JobOut {
+            id: j.id.0.clone(),
+            kind: j.kind.as_str(),
+            state: j.state.as_str(),
+            phase: j.progress.phase.clone(),
+            done: j.progress.done,
+            total: j.progress.total,
+            error: j.error.clone(),
+            result: j
+                .result
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok()),
+            created_at_ms: j.created_at,
+            finished_at_ms: j.finished_at,
+        }
+    }
+}
+
+/// The answer to an upload or a summary request: 202 with the job to follow.
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    pub job_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryOut {
+    pub id: String,
+    pub document: String,
+    pub created_by: String,
+    pub model: Option<String>,
+    pub options: serde_json::Value,
+    pub created_at_ms: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<hkpilot_core::Summary>,
+}
+
+impl SummaryOut {
+    pub fn of(r: &SummaryRecord, summary: Option<hkpilot_core::Summary>) -> Self {
+        SummaryOut {
+            id: r.id.clone(),
+            document: r.document.0.clone(),
+            created_by: r.created_by.0.clone(),
+            model: r.model.clone(),
+            options: serde_json::from_str(&r.options).unwrap_or(serde_json::Value::Null),
+            created_at_ms: r.created_at_ms,
+            summary,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInIn {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SignInOut {
+    pub user: UserOut,
+    /// Send as `X-CSRF-Token` with state-changing requests made with the cookie.
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShareIn {
+    pub shared: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiKeyIn {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiKeyOut {
+    /// Shown once: store it now.
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewUserIn {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub department: String,
+    pub role: String,
+    #[serde(default)]
+    pub ui_lang: Option<hkpilot_core::UiLang>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditEventOut {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub documents: Vec<String>,
+    pub detail: serde_json::Value,
+    pub remote_addr: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<&hkpilot_core::AuditEvent> for AuditEventOut {
+    fn from(e: &hkpilot_core::AuditEvent) -> Self {
+        AuditEventOut {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            actor: e.actor.as_ref().map(|a| a.0.clone()),
+            action: e.action.as_str().to_string(),
+            documents: e.documents.iter().map(|d| d.0.clone()).collect(),
+            detail: serde_json::from_str(&e.detail)
+                .unwrap_or(serde_json::Value::String(e.detail.clone())),
+            remote_addr: e.remote_addr.clone(),
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The page's words in English and Traditional Chinese. One table, so a missing
+//! translation is a test failure rather than a blank on the page.
+
+use serde::{Deserialize, Serialize};
+
+/// The language the page is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PageLang {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-Hant")]
+    ZhHant,
+}
+
+impl PageLang {
+    pub fn code(self) -> &'static str {
+        match self {
+            PageLang::En => "en",
+            PageLang::ZhHant => "zh-Hant",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<PageLang> {
+        match code {
+            "en" => Some(PageLang::En),
+            "zh-Hant" | "zh-hant" | "zh-HK" | "zh-TW" => Some(PageLang::ZhHant),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> PageLang {
+        match self {
+            PageLang::En => PageLang::ZhHant,
+            PageLang::ZhHant => PageLang::En,
+        }
+    }
+
+    /// The language's own name, as the switch shows it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            PageLang::En => "English",
+            PageLang::ZhHant => "繁體中文",
+        }
+    }
+
+    /// From an `Accept-Language` header: Chinese when it prefers any Chinese.
+    pub fn from_accept_language(header: &str) -> PageLang {
+        let first = header
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if first.starts_with("zh") {
+            PageLang::ZhHant
+        } else {
+            PageLang::En
+        }
+    }
+}
+
+/// (key, English, Traditional Chinese).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("skip_to_content", "Skip to content", "跳至內容"),
+    ("main_navigation", "Main navigation", "主要導覽"),
+    ("library", "Library", "文件庫"),
+    ("users", "Users", "用戶"),
+    ("audit_log", "Audit log", "審計記錄"),
+    ("sign_in", "Sign in", "登入"),
+    ("sign_out", "Sign out", "登出"),
+    ("username", "Username", "用戶名稱"),
+    ("password", "Password", "密碼"),
+    ("footer_ai", "Text marked AI-generated was written by a language model: check it against the source before use.", "標示為「人工智能生成」的文字由語言模型撰寫，使用前請與原文核對。"),
+    ("back_to_library", "Back to the library", "返回文件庫"),
+    ("upload", "Upload", "上載"),
+    ("drop_here", "Drop files here, or choose them below.", "將檔案拖放到此處，或在下方選擇。"),
+    ("choose_files", "Files (PDF, Word, HTML, Markdown, text)", "檔案（PDF、Word、HTML、Markdown、純文字）"),
+    ("upload_limits", "Largest file:", "檔案大小上限："),
+    ("documents", "Documents", "文件"),
+    ("title", "Title", "標題"),
+    ("language", "Language", "語言"),
+    ("pages", "Pages", "頁數"),
+    ("page", "Page", "第"),
+    ("status", "Status", "狀態"),
+    ("owner", "Owner", "擁有人"),
+    ("uploaded", "Uploaded", "上載時間"),
+    ("shared_with_department", "Shared with the department", "已與部門共用"),
+    ("share_with_department", "Share with my department", "與我的部門共用"),
+    ("unshare", "Stop sharing", "停止共用"),
+    ("no_documents", "No documents yet: upload one above.", "尚未有文件：請在上方上載。"),
+    ("uploading", "Uploading…", "上載中…"),
+    ("processing", "Reading the document…", "正在讀取文件…"),
+    ("upload_failed", "The upload failed: check the connection and try again.", "上載失敗：請檢查網絡連線後再試。"),
+    ("uploaded_state", "Uploaded", "已上載"),
+    ("ingesting", "Reading", "讀取中"),
+    ("ready", "Ready", "可用"),
+    ("failed", "Failed", "失敗"),
+    ("queued", "Waiting", "等候中"),
+    ("running", "Working", "處理中"),
+    ("succeeded", "Done", "完成"),
+    ("cancelled", "Cancelled", "已取消"),
+    ("ingest", "Reading the document", "讀取文件"),
+    ("summarize", "Summary", "摘要"),
+    ("counting", "Measuring", "計算篇幅"),
+    ("map", "Reading sections", "閱讀各部分"),
+    ("reduce", "Merging notes", "合併要點"),
+    ("final", "Writing the summary", "撰寫摘要"),
+    ("extracting", "Extracting text", "擷取文字"),
+    ("download_original", "Download original", "下載原檔"),
+    ("summarise", "Summarise", "撮要"),
+    ("method", "Method", "方法"),
+    ("method_extractive", "Key sentences (no model)", "重點句子（不用模型）"),
+    ("method_model", "Written by the model", "由模型撰寫"),
+    ("length", "Length", "長度"),
+    ("length_short", "Short", "簡短"),
+    ("length_medium", "Medium", "中等"),
+    ("length_long", "Long", "詳細"),
+    ("summary_language", "Summary language", "摘要語言"),
+    ("same_as_document", "Same as the document", "與文件相同"),
+    ("focus", "Focus (optional)", "重點（選填）"),
+    ("focus_hint", "e.g. housing supply", "例如：房屋供應"),
+    ("progress", "Progress", "進度"),
+    ("summary", "Summary", "摘要"),
+    ("ai_generated", "AI-generated", "人工智能生成"),
+    ("source_passage", "Source passage", "原文段落"),
+    ("source", "Source", "原文"),
+    ("copy", "Copy", "複製"),
+    ("copied", "Copied", "已複製"),
+    ("download_md", "Download Markdown", "下載 Markdown"),
+    ("download_docx", "Download Word", "下載 Word"),
+    ("no_summary_yet", "No summary yet: choose the options above and press Summarise.", "尚未有摘要：請選擇上方選項，然後按「撮要」。"),
+    ("history", "Earlier summaries", "過往摘要"),
+    ("name", "Name", "姓名"),
+    ("department", "Department", "部門"),
+    ("role", "Role", "角色"),
+    ("officer", "Officer", "人員"),
+    ("department_admin", "Department administrator", "部門管理員"),
+    ("system_admin", "System administrator", "系統管理員"),
+    ("disabled", "Disabled", "已停用"),
+    ("active", "Active", "使用中"),
+    ("disable", "Disable", "停用"),
+    ("new_user", "New user", "新增用戶"),
+    ("create", "Create", "建立"),
+    ("export", "Export (JSON Lines)", "匯出（JSON Lines）"),
+    ("when", "When", "時間"),
+    ("who", "Who", "用戶"),
+    ("action", "Action", "操作"),
+    ("detail", "Detail", "詳情"),
+    ("address", "Address", "位址"),
+    ("not_found", "Not found", "找不到"),
+    ("session_form_expired", "The sign-in form expired: please sign in again.", "登入表格已過期，請重新登入。"),
+    ("locked_out", "Too many failed sign-ins: wait before trying again", "登入失敗次數過多，請稍候再試"),
+    ("bad_credentials", "Wrong username or password.", "用戶名稱或密碼錯誤。"),
+    ("created", "Created:", "已建立："),
+    ("chain_intact", "The audit chain is intact", "審計記錄鏈完整"),
+    ("chain_broken", "The audit chain is broken at event", "審計記錄鏈於以下事件斷開"),
+    ("department_events_only", "Events by users of your department.", "只顯示 貴部門用戶的事件。"),
+    ("forbidden", "Not allowed", "不獲准許"),
+];
+
+/// `key` in `lang`; the key itself when the table lacks it (a test keeps that from
+/// happening for every key a template uses).
+pub fn word(lang: PageLang, key: &str) -> &'static str {
+    match WORDS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, zh)) => match lang {
+            PageLang::En => en,
+            PageLang::ZhHant => zh,
+        },
+        None => "",
+    }
+}
+
+/// Whether the table has `key`.
+#[cfg(test)]
+pub fn has(key: &str) -> bool {
+    WORDS.iter().any(|(k, _, _)| *k == key)
+}
+
+/// The words the page's script needs, as a JSON object.
+pub fn script_words(lang: PageLang) -> serde_json::Value {
+    const FOR_SCRIPT: &[&str] = &[
+        "uploading",
+        "processing",
+        "upload_failed",
+        "ready",
+        "failed",
+        "queued",
+        "running",
+        "succeeded",
+        "cancelled",
+        "counting",
+        "map",
+        "reduce",
+        "final",
+        "extracting",
+        "copied",
+    ];
+    FOR_SCRIPT
+        .iter()
+        .map(|k| (k.to_string(), serde_json::Value::from(word(lang, k))))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
