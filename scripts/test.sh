@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-#! Runs every check CI runs: formatting, lints with warnings denied, and all tests.
+#! Runs every check CI runs: formatting, lints with warnings denied, all tests, and
+#! the web page's end-to-end test in headless Chromium (screenshots in e2e/screenshots).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked -- --test-threads=2
+cargo build -p hkpilot --locked
+bash e2e/run.sh

@@ -134,6 +134,16 @@ pub(crate) async fn render(state: &AppState) -> String {
          # HELP hkpilot_backend_active_requests Requests holding a model slot.\n# TYPE hkpilot_backend_active_requests gauge\n{active}\
          # HELP hkpilot_backend_up 1 when the backend can serve.\n# TYPE hkpilot_backend_up gauge\n{up}"
     );
+    if let Some(service) = state.service() {
+        let _ = writeln!(
+            out,
+            "# HELP hkpilot_jobs Background jobs (reading uploads, summaries) by state.\n# TYPE hkpilot_jobs gauge"
+        );
+        for job_state in [hkpilot_core::JobState::Queued, hkpilot_core::JobState::Running] {
+            let n = service.store().count_jobs(job_state).await.unwrap_or(0);
+            let _ = writeln!(out, "hkpilot_jobs{{state=\"{}\"}} {n}", job_state.as_str());
+        }
+    }
     out
 }
 

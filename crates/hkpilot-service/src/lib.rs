@@ -95,6 +95,8 @@ pub struct Service {
     throttle: LoginThrottle,
     model: Option<Arc<dyn LlmBackend>>,
     events: broadcast::Sender<JobEvent>,
+    /// Extracted documents recently shown (see `Service::extracted`).
+    documents: std::sync::Mutex<std::collections::HashMap<hkpilot_store::BlobId, Arc<hkpilot_core::Document>>>,
     /// Wakes the scheduler when a job is queued.
     wake: tokio::sync::Notify,
     /// Held while a role or the disabled flag changes, so that the "last enabled system
@@ -127,6 +129,7 @@ impl Service {
             model,
             events,
             wake: tokio::sync::Notify::new(),
+            documents: std::sync::Mutex::new(std::collections::HashMap::new()),
             account_changes: tokio::sync::Mutex::new(()),
             config,
         }))

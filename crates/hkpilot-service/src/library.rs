@@ -3,10 +3,15 @@
 
 use hkpilot_auth::{authorize, Action, Resource};
 use hkpilot_core::{content_hash, AuditAction, Document, DocumentId, JobKind};
-use hkpilot_store::{DocumentRecord, DocumentState, NewJob, StoreError};
+use std::sync::Arc;
+
+use hkpilot_store::{BlobId, DocumentRecord, DocumentState, NewJob, StoreError};
 
 use crate::jobs::{JobParams, PRIORITY_INGEST};
 use crate::{now_ms, Caller, Result, Service, ServiceError};
+
+/// Parsed documents kept in memory for the pages that show them.
+pub(crate) const DOCUMENT_CACHE: usize = 32;
 
 /// A file as the user sent it.
 #[derive(Debug, Clone)]
@@ -20,7 +25,7 @@ pub struct Upload {
 #[derive(Debug, Clone)]
 pub struct DocumentView {
     pub record: DocumentRecord,
-    pub document: Option<Document>,
+    pub document: Option<Arc<Document>>,
     /// Whether the caller may share, unshare and delete it (its owner).
     pub is_owner: bool,
 }
@@ -192,15 +197,7 @@ impl Service {
     pub async fn document(&self, caller: &Caller, id: &DocumentId) -> Result<DocumentView> {
         let record = self.readable(caller, id, Action::ReadDocument).await?;
         let document = match &record.extracted {
-            Some(blob) => {
-                let store = self.store.clone();
-                let blob = blob.clone();
-                Some(
-                    tokio::task::spawn_blocking(move || store.blobs().get_document(&blob))
-                        .await
-                        .map_err(|e| ServiceError::Internal(e.to_string()))??,
-                )
-            }
+            Some(blob) => Some(self.extracted(blob).await?),
             None => None,
         };
         Ok(DocumentView {
@@ -208,6 +205,30 @@ impl Service {
             record,
             document,
         })
+    }
+
+    /// An extracted document, from the cache or the blob store. Blobs are
+    /// content-addressed and never change, so a cached copy is never stale.
+    pub(crate) async fn extracted(&self, blob: &BlobId) -> Result<Arc<Document>> {
+        if let Some(d) = self.documents.lock().ok().and_then(|c| c.get(blob).cloned()) {
+            return Ok(d);
+        }
+        let store = self.store.clone();
+        let id = blob.clone();
+        let document = Arc::new(
+            tokio::task::spawn_blocking(move || store.blobs().get_document(&id))
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))??,
+        );
+        if let Ok(mut cache) = self.documents.lock() {
+            // A small cache, emptied when full: the documents being read right now
+            // are the ones that come back.
+            if cache.len() >= DOCUMENT_CACHE {
+                cache.clear();
+            }
+            cache.insert(blob.clone(), document.clone());
+        }
+        Ok(document)
     }
 
     /// The original file, for download.

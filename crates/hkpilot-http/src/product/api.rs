@@ -138,7 +138,7 @@ pub(crate) async fn get_document(
             .as_ref()
             .map(|d| d.issues.iter().map(|i| i.message.clone()).collect())
             .unwrap_or_default(),
-        blocks: view.document.map(|d| d.blocks),
+        blocks: view.document.map(|d| d.blocks.clone()),
     }))
 }
 

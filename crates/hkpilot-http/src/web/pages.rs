@@ -67,7 +67,7 @@ async fn running_jobs(state: &AppState, pc: &PageCaller) -> HashMap<(JobKind, Do
     let Some(service) = state.service() else {
         return HashMap::new();
     };
-    let jobs = service.jobs(&pc.caller, 200).await.unwrap_or_default();
+    let jobs = service.jobs(&pc.caller, 50).await.unwrap_or_default();
     jobs.iter()
         .filter(|j| !j.state.is_final())
         .filter_map(|j| {
@@ -222,7 +222,7 @@ pub(crate) async fn document(
         &f,
         minijinja::context! {
             doc => doc,
-            blocks => view.document.as_ref().map(blocks).unwrap_or_default(),
+            blocks => view.document.as_deref().map(blocks).unwrap_or_default(),
             summary => summary,
             history => past,
             jobs => jobs,

@@ -86,7 +86,7 @@ impl DocRow {
             id: d.id.0.clone(),
             title: d.title.clone(),
             file_name: d.file_name.clone(),
-            lang: d.lang.map_or("—".to_string(), |l| l.tag().to_string()),
+            lang: d.lang.map_or("—", lang_name).to_string(),
             pages: d.pages,
             state: match d.state {
                 hkpilot_store::DocumentState::Uploaded => "uploaded_state",
@@ -102,6 +102,15 @@ impl DocRow {
             can_share: mine,
             issues: Vec::new(),
         }
+    }
+}
+
+/// A language by its own name, as officers know them.
+pub(crate) fn lang_name(lang: hkpilot_core::Lang) -> &'static str {
+    match lang {
+        hkpilot_core::Lang::En => "English",
+        hkpilot_core::Lang::ZhHant => "繁體中文",
+        hkpilot_core::Lang::ZhHans => "简体中文",
     }
 }
 
