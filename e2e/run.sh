@@ -28,3 +28,4 @@ done
 HKPILOT_URL=$URL HKPILOT_E2E_PASSWORD=$HKPILOT_PASSWORD \
 HKPILOT_E2E_PDF=$(realpath ../../shared/data/hk-gov-pdf/csb-reply-49.pdf) \
   node page.test.mjs || { echo "--- server log ---" >&2; tail -50 "$LOG" >&2; exit 1; }
+grep -c "hkpilot::access" "$LOG" | sed "s/^/e2e: requests logged: /"

@@ -139,7 +139,10 @@ pub(crate) async fn render(state: &AppState) -> String {
             out,
             "# HELP hkpilot_jobs Background jobs (reading uploads, summaries) by state.\n# TYPE hkpilot_jobs gauge"
         );
-        for job_state in [hkpilot_core::JobState::Queued, hkpilot_core::JobState::Running] {
+        for job_state in [
+            hkpilot_core::JobState::Queued,
+            hkpilot_core::JobState::Running,
+        ] {
             let n = service.store().count_jobs(job_state).await.unwrap_or(0);
             let _ = writeln!(out, "hkpilot_jobs{{state=\"{}\"}} {n}", job_state.as_str());
         }

@@ -69,6 +69,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/assets/app.js", get(crate::web::app_js));
     api.merge(pages)
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(access_log))
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -108,4 +109,29 @@ async fn security_headers(
         ),
     );
     r
+}
+
+/// One structured log line per page or API request: method, route, status, time.
+/// The route is the matched pattern (`/api/documents/{id}`), never ids or queries,
+/// so logs hold no document names.
+async fn access_log(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched".to_string(), |p| p.as_str().to_string());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "hkpilot::access",
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
 }
