@@ -15,3 +15,16 @@ mod errors;
 mod load;
 #[path = "http/openai_python.rs"]
 mod openai_python;
+
+// The product API (/api) and the web page, over a service on a temporary store.
+#[path = "http/product_common.rs"]
+mod product_common;
+
+#[path = "http/product_api.rs"]
+mod product_api;
+#[path = "http/product_bad_input.rs"]
+mod product_bad_input;
+#[path = "http/product_pages.rs"]
+mod product_pages;
+#[path = "http/product_permissions.rs"]
+mod product_permissions;

@@ -99,3 +99,44 @@ impl Service {
         Ok(out)
     }
 }
+
+impl Service {
+    /// A system administrator adds a department (ids are short, lowercase, stable).
+    pub async fn create_department(
+        &self,
+        caller: &crate::Caller,
+        department: hkpilot_core::Department,
+    ) -> Result<()> {
+        hkpilot_auth::authorize(
+            &caller.actor,
+            hkpilot_auth::Action::ManageDepartments,
+            &hkpilot_auth::Resource::Department(department.id.clone()),
+        )?;
+        let id = department.id.0.trim();
+        if id.is_empty()
+            || id.len() > 32
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        {
+            return Err(ServiceError::Invalid(
+                "a department id is 1–32 lowercase letters, digits, '-' or '_' (e.g. csb, hyd)"
+                    .into(),
+            ));
+        }
+        if department.name_en.trim().is_empty() || department.name_zh.trim().is_empty() {
+            return Err(ServiceError::Invalid(
+                "give the department's name in English and in Chinese".into(),
+            ));
+        }
+        self.store.create_department(department.clone()).await?;
+        self.audit(
+            Some(caller),
+            AuditAction::PermissionChange,
+            vec![],
+            serde_json::json!({"department_created": department.id.0, "name_en": department.name_en, "name_zh": department.name_zh}),
+        )
+        .await;
+        Ok(())
+    }
+}

@@ -96,7 +96,9 @@ pub struct Service {
     model: Option<Arc<dyn LlmBackend>>,
     events: broadcast::Sender<JobEvent>,
     /// Extracted documents recently shown (see `Service::extracted`).
-    documents: std::sync::Mutex<std::collections::HashMap<hkpilot_store::BlobId, Arc<hkpilot_core::Document>>>,
+    documents: std::sync::Mutex<
+        std::collections::HashMap<hkpilot_store::BlobId, Arc<hkpilot_core::Document>>,
+    >,
     /// Wakes the scheduler when a job is queued.
     wake: tokio::sync::Notify,
     /// Held while a role or the disabled flag changes, so that the "last enabled system

@@ -210,7 +210,12 @@ impl Service {
     /// An extracted document, from the cache or the blob store. Blobs are
     /// content-addressed and never change, so a cached copy is never stale.
     pub(crate) async fn extracted(&self, blob: &BlobId) -> Result<Arc<Document>> {
-        if let Some(d) = self.documents.lock().ok().and_then(|c| c.get(blob).cloned()) {
+        if let Some(d) = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|c| c.get(blob).cloned())
+        {
             return Ok(d);
         }
         let store = self.store.clone();

@@ -4,19 +4,23 @@
 use std::convert::Infallible;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::Stream;
 use hkpilot_core::{DepartmentId, DocumentId, JobId, Role, UserId};
-use hkpilot_service::{NewAccount, SummaryRequest, Upload};
+use hkpilot_service::{NewAccount, ServiceError, SummaryRequest, Upload};
 use hkpilot_store::{AuditQuery, ChainStatus};
 use serde::Deserialize;
 
-use super::caller::{cookie, service_of, set_cookie, ApiCaller, ClientAddr, SESSION_COOKIE};
+use super::caller::{
+    cookie, origin_ok, service_of, set_cookie, ApiCaller, ClientAddr, SESSION_COOKIE,
+};
 use super::wire::*;
+use crate::body::{ApiQuery, JsonBody};
 use crate::{AppState, HttpError};
 
 type ApiResult<T> = Result<T, HttpError>;
@@ -24,13 +28,20 @@ type ApiResult<T> = Result<T, HttpError>;
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     addr: ClientAddr,
-    Json(body): Json<SignInIn>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<SignInIn>,
 ) -> ApiResult<Response> {
     let service = service_of(&state)?;
+    let secure = state.product().is_some_and(|p| p.secure_cookies);
+    // The body is read whatever its Content-Type, so a cross-site page could post one
+    // as a "simple" request: refuse another site's origin (no login CSRF). Scripts and
+    // curl send no Origin and are unaffected.
+    if !origin_ok(&headers, secure) {
+        return Err(HttpError::Csrf);
+    }
     let signed = service
         .sign_in(&body.username, &body.password, addr.or_loopback())
         .await?;
-    let secure = state.product().is_some_and(|p| p.secure_cookies);
     let mut response = Json(SignInOut {
         user: UserOut::from(&signed.user),
         csrf_token: signed.csrf_token,
@@ -75,7 +86,7 @@ pub(crate) async fn me(ApiCaller(caller): ApiCaller) -> Json<UserOut> {
 pub(crate) async fn create_api_key(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Json(body): Json<ApiKeyIn>,
+    JsonBody(body): JsonBody<ApiKeyIn>,
 ) -> ApiResult<(StatusCode, Json<ApiKeyOut>)> {
     let key = service_of(&state)?
         .create_api_key(&caller, &body.name)
@@ -101,11 +112,23 @@ pub(crate) struct UploadQuery {
 pub(crate) async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(q): Query<UploadQuery>,
-    body: Bytes,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let service = service_of(&state)?;
+    // axum's own rejection is plain text; answer in the API's one error shape, with
+    // the same message whether the route's body limit or the service refused it.
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            HttpError::Service(ServiceError::TooLarge {
+                limit: service.config().max_upload_bytes,
+            })
+        } else {
+            HttpError::BodyRead(rejection.body_text())
+        }
+    })?;
     let file_name = q.file_name.unwrap_or_else(|| "document".into());
-    let (record, job) = service_of(&state)?
+    let (record, job) = service
         .upload(
             &caller,
             Upload {
@@ -192,7 +215,7 @@ pub(crate) async fn share(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-    Json(body): Json<ShareIn>,
+    JsonBody(body): JsonBody<ShareIn>,
 ) -> ApiResult<Json<DocumentOut>> {
     let record = service_of(&state)?
         .share(&caller, &DocumentId(id), body.shared)
@@ -215,7 +238,7 @@ pub(crate) async fn request_summary(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-    Json(request): Json<SummaryRequest>,
+    JsonBody(request): JsonBody<SummaryRequest>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
     let job = service_of(&state)?
         .request_summary(&caller, &DocumentId(id), request)
@@ -250,7 +273,7 @@ pub(crate) async fn get_summary(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-    Query(q): Query<FormatQuery>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
     let service = service_of(&state)?;
     let (record, summary) = service.summary(&caller, &id).await?;
@@ -346,30 +369,38 @@ pub(crate) async fn job_events(
     let first = hkpilot_service::JobEvent::of(&job);
     // State: the event to send next (the current one first), the receiver while the
     // job may still change, and the job's id.
-    let stream = futures_util::stream::unfold(
-        (Some(first), Some(rx), id),
-        |(pending, rx, id)| async move {
-            let mut rx = rx?;
-            let ev = match pending {
-                Some(ev) => ev,
-                None => loop {
-                    match rx.recv().await {
-                        Ok(ev) if ev.job == id => break ev,
-                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                            continue
+    let stream =
+        futures_util::stream::unfold((Some(first), Some(rx), id), move |(pending, rx, id)| {
+            let service = service.clone();
+            let caller = caller.clone();
+            async move {
+                use tokio::sync::broadcast::error::RecvError;
+                let mut rx = rx?;
+                let ev = match pending {
+                    Some(ev) => ev,
+                    None => loop {
+                        match rx.recv().await {
+                            Ok(ev) if ev.job == id => break ev,
+                            Ok(_) => continue,
+                            // Events were dropped while this reader was slow, maybe this
+                            // job's last one: read its state now rather than wait for
+                            // an event that will never come.
+                            Err(RecvError::Lagged(_)) => match service.job(&caller, &id).await {
+                                Ok(job) => break hkpilot_service::JobEvent::of(&job),
+                                Err(_) => return None,
+                            },
+                            Err(RecvError::Closed) => return None,
                         }
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                    }
-                },
-            };
-            let next_rx = (!ev.state.is_final()).then_some(rx);
-            let data = serde_json::to_string(&ev).unwrap_or_default();
-            Some((
-                Ok::<_, Infallible>(Event::default().data(data)),
-                (None, next_rx, id),
-            ))
-        },
-    );
+                    },
+                };
+                let next_rx = (!ev.state.is_final()).then_some(rx);
+                let data = serde_json::to_string(&ev).unwrap_or_default();
+                Some((
+                    Ok::<_, Infallible>(Event::default().data(data)),
+                    (None, next_rx, id),
+                ))
+            }
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -384,7 +415,7 @@ pub(crate) async fn list_users(
 pub(crate) async fn create_user(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Json(body): Json<NewUserIn>,
+    JsonBody(body): JsonBody<NewUserIn>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
     let role = role_of(&body.role)?;
     let user = service_of(&state)?
@@ -412,7 +443,7 @@ pub(crate) async fn set_disabled(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-    Json(body): Json<DisableIn>,
+    JsonBody(body): JsonBody<DisableIn>,
 ) -> ApiResult<Json<UserOut>> {
     let user = service_of(&state)?
         .set_disabled(&caller, &UserId(id), body.disabled)
@@ -432,7 +463,7 @@ pub(crate) struct AuditParams {
 pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(p): Query<AuditParams>,
+    ApiQuery(p): ApiQuery<AuditParams>,
 ) -> ApiResult<Response> {
     let query = AuditQuery {
         after_seq: p.after,

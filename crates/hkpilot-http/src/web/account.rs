@@ -22,10 +22,33 @@ use crate::product::caller::{
 };
 use crate::{AppState, HttpError};
 
-/// Only paths of this site: never `//host` or a full URL (no open redirect).
+/// Only paths of this site: never `//host` or a full URL (no open redirect). Browsers
+/// drop tabs and newlines from a `Location` (so `/\t/evil.example` would be
+/// `//evil.example`) and read `\` as `/`: any whitespace, control character or
+/// backslash sends the reader to the library instead. Non-ASCII characters are
+/// percent-encoded, since a `Location` header cannot carry them as they are.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            let mut out = String::with_capacity(n.len());
+            for c in n.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
+        }
         _ => "/".to_string(),
     }
 }

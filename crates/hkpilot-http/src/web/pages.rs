@@ -4,12 +4,15 @@
 
 use std::collections::HashMap;
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use hkpilot_core::{DocumentId, JobKind, Lang};
-use hkpilot_service::{JobParams, SummaryMethodChoice, SummaryRequest, Upload};
+use hkpilot_service::{
+    JobParams, Service, ServiceError, SummaryMethodChoice, SummaryRequest, Upload,
+};
 use serde::{Deserialize, Serialize};
 
 use super::i18n::PageLang;
@@ -140,11 +143,11 @@ pub(crate) async fn upload_form(
                             });
                         }
                     }
-                    Err(e) => return error_page(&f, pc.lang, HttpError::BodyRead(e.to_string())),
+                    Err(e) => return error_page(&f, pc.lang, multipart_error(e, &service)),
                 }
             }
             Ok(None) => break,
-            Err(e) => return error_page(&f, pc.lang, HttpError::BodyRead(e.to_string())),
+            Err(e) => return error_page(&f, pc.lang, multipart_error(e, &service)),
         }
     }
     if let Err(e) = pc.check_form(origin_ok(&headers, secure), csrf.as_deref()) {
@@ -156,6 +159,18 @@ pub(crate) async fn upload_form(
         }
     }
     Redirect::to("/").into_response()
+}
+
+/// A form upload that could not be read: too large (413, with the upload limit, as
+/// the API says it) or malformed (400).
+fn multipart_error(e: MultipartError, service: &Service) -> HttpError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        HttpError::Service(ServiceError::TooLarge {
+            limit: service.config().max_upload_bytes,
+        })
+    } else {
+        HttpError::BodyRead(e.body_text())
+    }
 }
 
 #[derive(Debug, Deserialize)]

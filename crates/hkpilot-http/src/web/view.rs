@@ -67,7 +67,10 @@ pub(crate) struct DocRow {
     pub id: String,
     pub title: String,
     pub file_name: String,
+    /// The language by its own name, for people.
     pub lang: String,
+    /// The BCP 47 tag, for `lang` attributes (empty when not known yet).
+    pub lang_tag: &'static str,
     pub pages: u32,
     /// A word key: `uploaded_state`, `ingesting`, `ready`, `failed`.
     pub state: &'static str,
@@ -87,6 +90,7 @@ impl DocRow {
             title: d.title.clone(),
             file_name: d.file_name.clone(),
             lang: d.lang.map_or("—", lang_name).to_string(),
+            lang_tag: d.lang.map_or("", |l| l.tag()),
             pages: d.pages,
             state: match d.state {
                 hkpilot_store::DocumentState::Uploaded => "uploaded_state",

@@ -61,10 +61,8 @@ pub const ROOT: &str = "root";
 /// The app, served; dropping it stops the server and the scheduler.
 pub struct App {
     pub base: String,
-    pub host: String,
     pub client: reqwest::Client,
     pub svc: Arc<Service>,
-    pub store: Arc<dyn Store>,
     pub dir: TempDir,
     _stop: oneshot::Sender<()>,
     _jobs: watch::Sender<bool>,
@@ -85,7 +83,9 @@ impl App {
 
     pub async fn with_config(config: ServiceConfig) -> App {
         let app = App::empty(config).await;
-        let csb = app.department("csb", "Civil Service Bureau", "公務員事務局").await;
+        let csb = app
+            .department("csb", "Civil Service Bureau", "公務員事務局")
+            .await;
         let edb = app.department("edb", "Education Bureau", "教育局").await;
         app.account(ALICE, &csb, Role::Officer, UiLang::English)
             .await;
@@ -101,7 +101,7 @@ impl App {
     pub async fn empty(config: ServiceConfig) -> App {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("store opens"));
-        let svc = Service::new(store.clone(), config, None).expect("valid service config");
+        let svc = Service::new(store, config, None).expect("valid service config");
         let (jobs, jobs_rx) = watch::channel(false);
         tokio::spawn(svc.clone().run_jobs(jobs_rx, Duration::from_secs(5)));
 
@@ -121,10 +121,8 @@ impl App {
         }));
         App {
             base: format!("http://{addr}"),
-            host: addr.to_string(),
             client: client(),
             svc,
-            store,
             dir,
             _stop: stop,
             _jobs: jobs,
@@ -378,7 +376,8 @@ pub trait Auth {
 
 impl Auth for RequestBuilder {
     fn session(self, s: &Session) -> Self {
-        self.header(COOKIE, s.cookie()).header("x-csrf-token", &s.csrf)
+        self.header(COOKIE, s.cookie())
+            .header("x-csrf-token", &s.csrf)
     }
 
     fn cookie_only(self, s: &Session) -> Self {
@@ -422,10 +421,7 @@ pub async fn json_of(r: Response) -> (u16, Value) {
 /// returns its code.
 pub fn error_code(v: &Value) -> &str {
     let e = &v["error"];
-    assert!(
-        e["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{v}"
-    );
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
     assert!(e["type"].is_string(), "{v}");
     e["code"].as_str().unwrap_or_else(|| panic!("no code: {v}"))
 }
@@ -473,7 +469,17 @@ pub fn hidden_field(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_string())
+    Some(html_unescape(&html[start..start + end]))
+}
+
+/// Undoes the templates' HTML escaping of an attribute value.
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Percent-decodes a query value (enough for the redirects these tests see).

@@ -53,7 +53,10 @@ async fn other_departments_get_404_and_colleagues_read_after_sharing() {
         .unwrap();
     let (code, message) = expect_error(r, 404).await;
     assert_eq!(code, "not_found");
-    assert!(!message.contains("機密"), "the name does not leak: {message}");
+    assert!(
+        !message.contains("機密"),
+        "the name does not leak: {message}"
+    );
     let r = app
         .get(&format!("/documents/{doc}"))
         .session(&carol)
@@ -62,7 +65,10 @@ async fn other_departments_get_404_and_colleagues_read_after_sharing() {
         .unwrap();
     assert_eq!(r.status(), 404);
     let html = r.text().await.unwrap();
-    assert!(html.contains("找不到"), "carol's page is in Chinese: {html}");
+    assert!(
+        html.contains("找不到"),
+        "carol's page is in Chinese: {html}"
+    );
     assert!(!html.contains("機密"), "{html}");
 
     // Summaries, asking for one, and sharing are refused alike.
@@ -105,7 +111,14 @@ async fn other_departments_get_404_and_colleagues_read_after_sharing() {
 
     let got = statuses(&app, &bob, &doc).await;
     assert!(all(&got, 200), "a colleague reads it now: {got:?}");
-    let (_, list) = json_of(app.get("/api/documents").session(&bob).send().await.unwrap()).await;
+    let (_, list) = json_of(
+        app.get("/api/documents")
+            .session(&bob)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     let r = app
         .get(&format!("/api/summaries/{summary}?format=md"))
@@ -202,7 +215,8 @@ async fn users_and_the_audit_log_are_for_administrators() {
         assert!(names.contains(&who), "{names:?}");
     }
 
-    let (status, events) = json_of(app.get("/api/audit").session(&root).send().await.unwrap()).await;
+    let (status, events) =
+        json_of(app.get("/api/audit").session(&root).send().await.unwrap()).await;
     assert_eq!(status, 200, "{events}");
     let actions: Vec<&str> = events
         .as_array()
@@ -235,6 +249,17 @@ async fn users_and_the_audit_log_are_for_administrators() {
     assert_eq!(verify["intact"], true, "{verify}");
     assert!(verify["events"].as_u64().unwrap() >= 3, "{verify}");
 
+    // Bad parameters get the one error shape too.
+    for path in [
+        "/api/audit?limit=lots",
+        "/api/audit?after=-1",
+        "/api/audit?format=xml",
+    ] {
+        let r = app.get(path).session(&root).send().await.unwrap();
+        let (code, _) = expect_error(r, 400).await;
+        assert_eq!(code, "invalid_request", "{path}");
+    }
+
     let r = app
         .get("/api/audit?format=jsonl")
         .session(&root)
@@ -250,12 +275,7 @@ async fn users_and_the_audit_log_are_for_administrators() {
         .collect();
     assert_eq!(lines.len(), actions.len());
 
-    let r = app
-        .get("/admin/audit")
-        .session(&root)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/admin/audit").session(&root).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("The audit chain is intact"), "{html}");

@@ -154,3 +154,56 @@ async fn who_reads_the_audit_log_and_what_they_see() {
         csb_view.events[2..4.min(csb_view.events.len())]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_system_administrators_add_departments_and_it_is_audited() {
+    let env = Env::new();
+    let csb = env
+        .department("csb", "Civil Service Bureau", "公務員事務局")
+        .await;
+    let officer = env.person("officer.a", &csb, Role::Officer).await;
+    let dept_admin = env.person("csb.admin", &csb, Role::DepartmentAdmin).await;
+    let sys = env.person("sys.admin", &csb, Role::SystemAdmin).await;
+    let edb = || hkpilot_core::Department {
+        id: hkpilot_core::DepartmentId("edb".into()),
+        name_en: "Education Bureau".into(),
+        name_zh: "教育局".into(),
+    };
+    assert_eq!(
+        outcome(env.svc.create_department(&officer, edb()).await),
+        Outcome::Forbidden
+    );
+    assert_eq!(
+        outcome(env.svc.create_department(&dept_admin, edb()).await),
+        Outcome::Forbidden
+    );
+    let mut bad = edb();
+    bad.id = hkpilot_core::DepartmentId("../EDB".into());
+    assert!(matches!(
+        env.svc.create_department(&sys, bad).await,
+        Err(hkpilot_service::ServiceError::Invalid(_))
+    ));
+    env.svc.create_department(&sys, edb()).await.unwrap();
+    let names: Vec<String> = env
+        .svc
+        .list_departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name_zh)
+        .collect();
+    assert!(names.contains(&"教育局".to_string()), "{names:?}");
+    assert!(matches!(
+        env.svc.create_department(&sys, edb()).await,
+        Err(hkpilot_service::ServiceError::Conflict(_))
+    ));
+    let log = env
+        .svc
+        .audit_events(&sys, AuditQuery::default())
+        .await
+        .unwrap();
+    assert!(log
+        .events
+        .iter()
+        .any(|e| e.action == AuditAction::PermissionChange && e.detail.contains("edb")));
+}
