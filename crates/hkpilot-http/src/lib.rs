@@ -30,6 +30,7 @@ use axum::Router;
 pub use backends::Backends;
 pub use config::{requires_keys, HttpConfig, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT};
 pub use error::{ErrorBody, ErrorDetail, HttpError};
+pub use product::openapi::openapi_json;
 pub use state::AppState;
 
 use handlers::{chat, completions, embeddings, models, probes};

@@ -25,6 +25,7 @@ use crate::{AppState, HttpError};
 
 type ApiResult<T> = Result<T, HttpError>;
 
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignInIn, responses((status = 200, description = "signed in; sets the session cookie", body = SignInOut), (status = 401, description = "wrong username or password", body = crate::ErrorBody), (status = 429, description = "too many failed sign-ins; see Retry-After", body = crate::ErrorBody)))]
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -60,6 +61,7 @@ pub(crate) async fn sign_in(
     Ok(response)
 }
 
+#[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204, description = "signed out; the cookie is cleared"), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -79,10 +81,12 @@ pub(crate) async fn sign_out(
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "session", responses((status = 200, description = "the signed-in user", body = UserOut), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn me(ApiCaller(caller): ApiCaller) -> Json<UserOut> {
     Json(UserOut::from(&caller.user))
 }
 
+#[utoipa::path(post, path = "/api/me/api-keys", tag = "session", request_body = ApiKeyIn, responses((status = 201, description = "a personal key, shown once", body = ApiKeyOut), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn create_api_key(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -94,6 +98,7 @@ pub(crate) async fn create_api_key(
     Ok((StatusCode::CREATED, Json(ApiKeyOut { key })))
 }
 
+#[utoipa::path(get, path = "/api/documents", tag = "documents", responses((status = 200, description = "every document the caller may read, newest first", body = [DocumentOut]), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn list_documents(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -107,6 +112,7 @@ pub(crate) struct UploadQuery {
     file_name: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/documents", tag = "documents", params(("file_name" = Option<String>, Query, description = "the file's name (a hint; the bytes decide the format)")), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file"), responses((status = 202, description = "stored; a job reads it", body = Accepted), (status = 400, description = "empty, or not a format HKPilot reads", body = crate::ErrorBody), (status = 409, description = "already uploaded", body = crate::ErrorBody), (status = 413, description = "larger than the upload limit", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 /// `POST /api/documents?file_name=…` with the file as the body: 202 and the job that
 /// reads it.
 pub(crate) async fn upload(
@@ -146,6 +152,7 @@ pub(crate) async fn upload(
     ))
 }
 
+#[utoipa::path(get, path = "/api/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, description = "the record and, once read, its blocks", body = DocumentDetail), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn get_document(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -184,6 +191,7 @@ pub(crate) fn attachment(file_name: &str) -> String {
     )
 }
 
+#[utoipa::path(get, path = "/api/documents/{id}/file", tag = "documents", params(("id" = String, Path)), responses((status = 200, description = "the original file", content_type = "application/octet-stream"), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn download(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -211,6 +219,7 @@ pub(crate) async fn download(
         .into_response())
 }
 
+#[utoipa::path(post, path = "/api/documents/{id}/share", tag = "documents", params(("id" = String, Path)), request_body = ShareIn, responses((status = 200, description = "shared with the owner's department, or not", body = DocumentOut), (status = 403, description = "only the owner shares", body = crate::ErrorBody), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn share(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -223,6 +232,7 @@ pub(crate) async fn share(
     Ok(Json(DocumentOut::from(&record)))
 }
 
+#[utoipa::path(delete, path = "/api/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 204, description = "deleted with its summaries"), (status = 403, description = "only the owner deletes", body = crate::ErrorBody), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn delete_document(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -234,12 +244,14 @@ pub(crate) async fn delete_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/documents/{id}/summaries", tag = "summaries", params(("id" = String, Path)), request_body = SummaryRequestIn, responses((status = 202, description = "a job writes the summary", body = Accepted), (status = 400, description = "bad options, or no model for a model summary", body = crate::ErrorBody), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 409, description = "the document is not read yet", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn request_summary(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-    JsonBody(request): JsonBody<SummaryRequest>,
+    JsonBody(body): JsonBody<SummaryRequestIn>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let request = summary_request(body)?;
     let job = service_of(&state)?
         .request_summary(&caller, &DocumentId(id), request)
         .await?;
@@ -252,6 +264,7 @@ pub(crate) async fn request_summary(
     ))
 }
 
+#[utoipa::path(get, path = "/api/documents/{id}/summaries", tag = "summaries", params(("id" = String, Path)), responses((status = 200, description = "the document's summaries, newest first", body = [SummaryOut]), (status = 404, description = "no such document that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn list_summaries(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -268,6 +281,7 @@ pub(crate) struct FormatQuery {
     format: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/summaries/{id}", tag = "summaries", params(("id" = String, Path), ("format" = Option<String>, Query, description = "json (default), md or docx")), responses((status = 200, description = "the summary as JSON, Markdown or Word", body = SummaryOut), (status = 404, description = "no such summary that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 /// One summary as JSON, Markdown or Word.
 pub(crate) async fn get_summary(
     State(state): State<AppState>,
@@ -337,6 +351,7 @@ pub(crate) async fn get_summary(
     }
 }
 
+#[utoipa::path(get, path = "/api/jobs/{id}", tag = "jobs", params(("id" = String, Path)), responses((status = 200, description = "the job's state and progress", body = JobOut), (status = 404, description = "no such job of the caller's", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn get_job(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -346,6 +361,7 @@ pub(crate) async fn get_job(
     Ok(Json(JobOut::from(&job)))
 }
 
+#[utoipa::path(delete, path = "/api/jobs/{id}", tag = "jobs", params(("id" = String, Path)), responses((status = 200, description = "cancelled (a running job stops at its next step)", body = JobOut), (status = 409, description = "the job already ended", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn cancel_job(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -355,6 +371,7 @@ pub(crate) async fn cancel_job(
     Ok(Json(JobOut::from(&job)))
 }
 
+#[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs", params(("id" = String, Path)), responses((status = 200, description = "server-sent events, each a JSON job event (job, state, phase, done, total, error, result): the current state first, then every change until a final state", content_type = "text/event-stream"), (status = 404, description = "no such job of the caller's", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 /// `GET /api/jobs/{id}/events`: the job's state now, then every change until it ends.
 pub(crate) async fn job_events(
     State(state): State<AppState>,
@@ -404,6 +421,7 @@ pub(crate) async fn job_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
+#[utoipa::path(get, path = "/api/users", tag = "administration", responses((status = 200, description = "users the caller manages", body = [UserOut]), (status = 403, description = "officers manage no one", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn list_users(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -412,6 +430,7 @@ pub(crate) async fn list_users(
     Ok(Json(users.iter().map(UserOut::from).collect()))
 }
 
+#[utoipa::path(post, path = "/api/users", tag = "administration", request_body = NewUserIn, responses((status = 201, description = "created", body = UserOut), (status = 400, description = "weak password, bad username or role", body = crate::ErrorBody), (status = 403, description = "outside the caller's reach", body = crate::ErrorBody), (status = 409, description = "the username is taken", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn create_user(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -434,11 +453,7 @@ pub(crate) async fn create_user(
     Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct DisableIn {
-    disabled: bool,
-}
-
+#[utoipa::path(post, path = "/api/users/{id}/disabled", tag = "administration", params(("id" = String, Path)), request_body = DisableIn, responses((status = 200, description = "the user, disabled or enabled", body = UserOut), (status = 403, description = "outside the caller's reach", body = crate::ErrorBody), (status = 409, description = "the last system administrator", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn set_disabled(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -459,6 +474,7 @@ pub(crate) struct AuditParams {
     document: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/audit", tag = "administration", params(("after" = Option<u64>, Query, description = "events after this sequence number"), ("limit" = Option<u32>, Query), ("document" = Option<String>, Query), ("format" = Option<String>, Query, description = "json (default) or jsonl")), responses((status = 200, description = "audit events the caller may read, oldest first", body = [AuditEventOut]), (status = 403, description = "administrators only", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 /// The audit log the caller may read; `format=jsonl` downloads it as JSON Lines.
 pub(crate) async fn audit(
     State(state): State<AppState>,
@@ -500,19 +516,57 @@ pub(crate) async fn audit(
     }
 }
 
+#[utoipa::path(get, path = "/api/audit/verify", tag = "administration", responses((status = 200, description = "whether every link and hash of the audit chain checks out", body = ChainOut), (status = 403, description = "system administrators only", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
 pub(crate) async fn verify_audit(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<ChainOut>> {
     let status = service_of(&state)?.verify_audit(&caller).await?;
     Ok(Json(match status {
-        ChainStatus::Intact { events, head } => {
-            serde_json::json!({"intact": true, "events": events, "head": head})
-        }
-        ChainStatus::Broken { seq, problem } => {
-            serde_json::json!({"intact": false, "seq": seq, "problem": problem})
-        }
+        ChainStatus::Intact { events, head } => ChainOut {
+            intact: true,
+            events: Some(events),
+            head: Some(head),
+            seq: None,
+            problem: None,
+        },
+        ChainStatus::Broken { seq, problem } => ChainOut {
+            intact: false,
+            events: None,
+            head: None,
+            seq: Some(seq),
+            problem: Some(problem),
+        },
     }))
+}
+
+/// The wire request as the service's, each field checked.
+fn summary_request(body: SummaryRequestIn) -> Result<SummaryRequest, HttpError> {
+    let method = match body.method.as_deref().unwrap_or("extractive") {
+        "extractive" => hkpilot_service::SummaryMethodChoice::Extractive,
+        "model" => hkpilot_service::SummaryMethodChoice::Model,
+        other => {
+            return Err(HttpError::invalid(
+                "method",
+                format!("method {other:?}: use extractive or model"),
+            ))
+        }
+    };
+    let lang = match body.lang.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => Some(l.parse::<hkpilot_core::Lang>().map_err(|_| {
+            HttpError::invalid(
+                "lang",
+                format!("language {l:?}: use en, zh-Hant or zh-Hans"),
+            )
+        })?),
+    };
+    Ok(SummaryRequest {
+        method,
+        length: body.length.unwrap_or_else(|| "medium".into()),
+        lang,
+        focus: body.focus,
+    })
 }
 
 /// Parses a role name (API bodies and forms).

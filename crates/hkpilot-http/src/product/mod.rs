@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod caller;
+pub mod openapi;
 pub(crate) mod wire;
 
 use axum::extract::DefaultBodyLimit;
@@ -21,6 +22,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         // Room for the multipart envelope around the file.
         + 256 * 1024;
     let api = Router::new()
+        .route("/api/openapi.json", get(openapi::serve))
         .route("/api/session", post(api::sign_in).delete(api::sign_out))
         .route("/api/me", get(api::me))
         .route("/api/me/api-keys", post(api::create_api_key))
@@ -64,6 +66,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             get(account::users).post(account::create_user),
         )
         .route("/admin/users/{id}/disable", post(account::disable_user))
+        .route("/admin/departments", post(account::create_department))
         .route("/admin/audit", get(account::audit))
         .route("/assets/app.css", get(crate::web::app_css))
         .route("/assets/app.js", get(crate::web::app_js));

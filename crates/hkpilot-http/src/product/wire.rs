@@ -3,14 +3,16 @@
 use hkpilot_core::{Block, Job, User};
 use hkpilot_store::{DocumentRecord, SummaryRecord};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {
     pub id: String,
     pub username: String,
     pub display_name: String,
     pub department: String,
     pub role: &'static str,
+    #[schema(value_type = String, example = "zh-Hant")]
     pub ui_lang: hkpilot_core::UiLang,
     pub disabled: bool,
 }
@@ -29,12 +31,16 @@ impl From<&User> for UserOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentOut {
     pub id: String,
     pub title: String,
     pub file_name: String,
+    /// pdf, docx, html, markdown or text.
+    #[schema(value_type = Option<String>)]
     pub format: Option<hkpilot_core::SourceFormat>,
+    /// en, zh-Hant or zh-Hans.
+    #[schema(value_type = Option<String>)]
     pub lang: Option<hkpilot_core::Lang>,
     pub pages: u32,
     pub size_bytes: u64,
@@ -67,15 +73,18 @@ impl From<&DocumentRecord> for DocumentOut {
 }
 
 /// A document with its structure, once read.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentDetail {
     #[serde(flatten)]
     pub record: DocumentOut,
+    /// The document's blocks (headings, paragraphs, list items, tables) with their
+    /// character offsets, once it has been read.
+    #[schema(value_type = Option<Vec<Object>>)]
     pub blocks: Option<Vec<Block>>,
     pub issues: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct JobOut {
     pub id: String,
     pub kind: &'static str,
@@ -84,6 +93,7 @@ pub struct JobOut {
     pub done: u64,
     pub total: u64,
     pub error: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     pub created_at_ms: i64,
     pub finished_at_ms: Option<i64>,
@@ -110,22 +120,26 @@ impl From<&Job> for JobOut {
 }
 
 /// The answer to an upload or a summary request: 202 with the job to follow.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
     pub job_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SummaryOut {
     pub id: String,
     pub document: String,
     pub created_by: String,
     pub model: Option<String>,
+    #[schema(value_type = Object)]
     pub options: serde_json::Value,
     pub created_at_ms: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The summary: sentences with citations (document, character span, page,
+    /// quote) and flags, method, language, provenance.
+    #[schema(value_type = Option<Object>)]
     pub summary: Option<hkpilot_core::Summary>,
 }
 
@@ -143,36 +157,36 @@ impl SummaryOut {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SignInIn {
     pub username: String,
     pub password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SignInOut {
     pub user: UserOut,
     /// Send as `X-CSRF-Token` with state-changing requests made with the cookie.
     pub csrf_token: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ShareIn {
     pub shared: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ApiKeyIn {
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyOut {
     /// Shown once: store it now.
     pub key: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NewUserIn {
     pub username: String,
     pub display_name: String,
@@ -180,16 +194,18 @@ pub struct NewUserIn {
     pub department: String,
     pub role: String,
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub ui_lang: Option<hkpilot_core::UiLang>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventOut {
     pub seq: u64,
     pub at_ms: i64,
     pub actor: Option<String>,
     pub action: String,
     pub documents: Vec<String>,
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
     pub remote_addr: Option<String>,
     pub prev_hash: String,
@@ -211,4 +227,44 @@ impl From<&hkpilot_core::AuditEvent> for AuditEventOut {
             hash: e.hash.clone(),
         }
     }
+}
+
+/// What a summary request may say.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SummaryRequestIn {
+    /// `extractive` (key sentences, no model; the default) or `model`.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// `short`, `medium` (default), `long`, `200w` (words) or `5b` (bullets).
+    #[serde(default)]
+    pub length: Option<String>,
+    /// `en`, `zh-Hant` or `zh-Hans`; the document's own language when absent.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// A topic to concentrate on (model summaries).
+    #[serde(default)]
+    pub focus: Option<String>,
+}
+
+/// `{"disabled": true}` disables a user, `false` enables them again.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DisableIn {
+    pub disabled: bool,
+}
+
+/// The audit chain's state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainOut {
+    pub intact: bool,
+    /// Events checked (when intact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
+    /// The last event's hash (when intact): keep it elsewhere to detect truncation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// The first event that does not check out, and why (when broken).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }

@@ -303,6 +303,7 @@ pub(crate) async fn users(
         &f,
         minijinja::context! {
             users => rows, departments => depts, roles => roles,
+            can_add_departments => me.role == Role::SystemAdmin,
             message => q.created.map(|u| format!("{} {u}", i18n::word(pc.lang, "created"))),
         },
     )
@@ -439,4 +440,42 @@ pub(crate) async fn audit(State(state): State<AppState>, pc: PageCaller) -> Resp
         &f,
         minijinja::context! { events => events, chain_ok => chain_ok, chain_message => chain_message },
     )
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewDepartmentForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    id: String,
+    name_en: String,
+    name_zh: String,
+}
+
+pub(crate) async fn create_department(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    pc: PageCaller,
+    Form(form): Form<NewDepartmentForm>,
+) -> Response {
+    let f = frame(&pc, "/admin/users");
+    let secure = state.product().is_some_and(|p| p.secure_cookies);
+    if let Err(e) = pc.check_form(origin_ok(&headers, secure), form.csrf.as_deref()) {
+        return error_page(&f, pc.lang, e);
+    }
+    let department = hkpilot_core::Department {
+        id: DepartmentId(form.id.trim().to_string()),
+        name_en: form.name_en.trim().to_string(),
+        name_zh: form.name_zh.trim().to_string(),
+    };
+    let result = match service_of(&state) {
+        Ok(s) => s
+            .create_department(&pc.caller, department)
+            .await
+            .map_err(HttpError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => error_page(&f, pc.lang, e),
+    }
 }

@@ -280,3 +280,67 @@ async fn users_and_the_audit_log_are_for_administrators() {
     let html = r.text().await.unwrap();
     assert!(html.contains("The audit chain is intact"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn system_administrators_add_departments_from_the_users_page() {
+    let app = App::start().await;
+    let alice = app.sign_in(ALICE).await;
+    let root = app.sign_in(ROOT).await;
+    let form = [
+        ("id", "edb2"),
+        ("name_en", "Education Bureau (Schools)"),
+        ("name_zh", "教育局（學校）"),
+    ];
+    // An officer's post with a valid token is still refused.
+    let r = app
+        .post("/admin/departments")
+        .header("cookie", alice.cookie())
+        .header("origin", app.origin())
+        .form(&[form[0], form[1], form[2], ("_csrf", alice.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Without the token, even the administrator is refused.
+    let r = app
+        .post("/admin/departments")
+        .header("cookie", root.cookie())
+        .header("origin", app.origin())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let page = app
+        .get("/admin/users")
+        .session(&root)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("edb2"), "not created yet");
+    let r = app
+        .post("/admin/departments")
+        .header("cookie", root.cookie())
+        .header("origin", app.origin())
+        .form(&[form[0], form[1], form[2], ("_csrf", root.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(is_redirect(r.status()), "{}", r.status());
+    let page = app
+        .get("/admin/users")
+        .session(&root)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("edb2"),
+        "the new department is offered for new users"
+    );
+}
