@@ -97,6 +97,8 @@ pub struct JobOut {
     pub result: Option<serde_json::Value>,
     pub created_at_ms: i64,
     pub finished_at_ms: Option<i64>,
+    /// How many times a worker started the job (more than one after a restart).
+    pub attempts: u32,
 }
 
 impl From<&Job> for JobOut {
@@ -115,6 +117,7 @@ impl From<&Job> for JobOut {
                 .and_then(|r| serde_json::from_str(r).ok()),
             created_at_ms: j.created_at,
             finished_at_ms: j.finished_at,
+            attempts: j.attempts,
         }
     }
 }
