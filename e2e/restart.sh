@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A server killed with SIGKILL in the middle of a job resumes it: start `hkpilot serve`
-# with one worker, upload a 9-page report, ask for a model-written summary, kill -9 the
+# with one worker, upload a one-page reply, ask for a model-written summary, kill -9 the
 # server as soon as the job reports progress, start it again on the same data
 # directory, and check that the same job completes (started twice), that its summary
 # is stored once, and that the audit chain is intact.
@@ -42,14 +42,14 @@ wait_job() {  # job id, predicate on d (the job), timeout s
 
 start 1
 CSRF=$(session)
-PDF=../../shared/data/hk-gov-pdf/csb-reply-09.pdf
-DOC_JOB=$(api --data-binary @"$PDF" "$URL/api/documents?file_name=csb-reply-09.pdf" | json 'd["job_id"]')
+PDF=../../shared/data/hk-gov-pdf/csb-reply-07.pdf
+DOC_JOB=$(api --data-binary @"$PDF" "$URL/api/documents?file_name=csb-reply-07.pdf" | json 'd["job_id"]')
 wait_job "$DOC_JOB" 'd["state"]=="succeeded"' 120
 DOC=$(api "$URL/api/documents" | json 'd[0]["id"]')
 JOB=$(api -H 'Content-Type: application/json' -d '{"method":"model","length":"short"}' \
   "$URL/api/documents/$DOC/summaries" | json 'd["job_id"]')
-# Kill in the middle: once the model has written at least one chunk's notes.
-wait_job "$JOB" 'd["state"]=="running" and d["phase"] in ("map","reduce","final") and d["done"]>=1' 600
+# Kill in the middle: once the model is writing (its first progress report).
+wait_job "$JOB" 'd["state"]=="running" and d["phase"] in ("counting","map","reduce","final")' 600
 kill -9 "$PID"; wait "$PID" 2>/dev/null || true
 echo "restart: killed the server with job $JOB running"
 

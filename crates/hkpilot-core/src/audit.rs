@@ -28,10 +28,12 @@ pub enum AuditAction {
     ModelCall,
     ApiKeyCreated,
     ApiKeyRevoked,
+    /// A document translated (the model call, if any, is its own `ModelCall` event).
+    Translation,
     Other(String),
 }
 
-const NAMED: [(AuditAction, &str); 15] = [
+const NAMED: [(AuditAction, &str); 16] = [
     (AuditAction::SignIn, "sign_in"),
     (AuditAction::SignInFailed, "sign_in_failed"),
     (AuditAction::SignOut, "sign_out"),
@@ -47,6 +49,7 @@ const NAMED: [(AuditAction, &str); 15] = [
     (AuditAction::ModelCall, "model_call"),
     (AuditAction::ApiKeyCreated, "api_key_created"),
     (AuditAction::ApiKeyRevoked, "api_key_revoked"),
+    (AuditAction::Translation, "translation"),
 ];
 
 impl AuditAction {

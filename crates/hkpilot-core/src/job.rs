@@ -1,4 +1,4 @@
-//! Background jobs (ingesting, summarising): what was asked, by whom, and how far it
+//! Background jobs (ingesting, summarising, translating): what was asked, by whom, and how far it
 //! got. Pure data; the queue lives in `hkpilot-store`, the scheduler in the service.
 
 use std::fmt;
@@ -25,6 +25,8 @@ impl fmt::Display for JobId {
 pub enum JobKind {
     Ingest,
     Summarize,
+    /// Translating a stored document into another language.
+    Translate,
 }
 
 impl JobKind {
@@ -33,6 +35,7 @@ impl JobKind {
         match self {
             JobKind::Ingest => "ingest",
             JobKind::Summarize => "summarize",
+            JobKind::Translate => "translate",
         }
     }
 
@@ -41,6 +44,7 @@ impl JobKind {
         match name {
             "ingest" => Some(JobKind::Ingest),
             "summarize" => Some(JobKind::Summarize),
+            "translate" => Some(JobKind::Translate),
             _ => None,
         }
     }
@@ -149,9 +153,15 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for kind in [JobKind::Ingest, JobKind::Summarize] {
+        for kind in [JobKind::Ingest, JobKind::Summarize, JobKind::Translate] {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
+        // Persisted names: changing one breaks stored jobs.
+        assert_eq!(JobKind::Translate.as_str(), "translate");
+        assert_eq!(
+            serde_json::to_string(&JobKind::Translate).unwrap(),
+            "\"translate\""
+        );
         for state in [
             JobState::Queued,
             JobState::Running,

@@ -28,3 +28,5 @@ mod product_bad_input;
 mod product_pages;
 #[path = "http/product_permissions.rs"]
 mod product_permissions;
+#[path = "http/product_translations.rs"]
+mod product_translations;

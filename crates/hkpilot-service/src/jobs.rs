@@ -1,4 +1,4 @@
-//! Background jobs: one scheduler loop claims queued jobs from the store (which picks
+//! Background jobs (reading, summarising, translating): one scheduler loop claims queued jobs from the store (which picks
 //! by priority and per-user fairness) and runs up to `workers` at once. Progress goes
 //! to the store and to subscribers as [`JobEvent`]s. A job left running by a killed
 //! process is queued again at start-up; a result is written before its job is marked
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::summaries::{SummaryMethodChoice, SummaryRequest};
+use crate::translations::TranslationRequest;
 use crate::{now_ms, Result, Service, ServiceError};
 
 /// Summaries someone is waiting for go before reading uploads.
@@ -37,6 +38,15 @@ pub enum JobParams {
         /// The owner of the document record (the requester may be a colleague).
         owner: UserId,
         request: SummaryRequest,
+    },
+    Translate {
+        document: DocumentId,
+        /// The owner of the document record (the requester may be a colleague).
+        owner: UserId,
+        request: TranslationRequest,
+        /// The requester's department, whose termbase entries apply.
+        #[serde(default)]
+        department: Option<String>,
     },
 }
 
@@ -72,7 +82,7 @@ impl JobEvent {
 }
 
 /// Progress reported from inside a job (possibly from a blocking thread).
-type ProgressTx = mpsc::UnboundedSender<JobProgress>;
+pub(crate) type ProgressTx = mpsc::UnboundedSender<JobProgress>;
 
 struct GroundedProgress(ProgressTx);
 
@@ -267,6 +277,15 @@ impl Service {
                 request,
             } => {
                 self.summarize(&job, &document, &owner, request, progress)
+                    .await
+            }
+            JobParams::Translate {
+                document,
+                owner,
+                request,
+                department,
+            } => {
+                self.translate(&job, &document, &owner, request, department, progress)
                     .await
             }
         }
@@ -467,13 +486,13 @@ fn self_title(document: &Document) -> String {
 }
 
 /// Why a job did not succeed.
-enum JobStop {
+pub(crate) enum JobStop {
     Cancelled,
     Failed(String),
 }
 
 impl JobStop {
-    fn internal(e: impl std::fmt::Display) -> JobStop {
+    pub(crate) fn internal(e: impl std::fmt::Display) -> JobStop {
         JobStop::Failed(format!("internal error: {e}"))
     }
 }

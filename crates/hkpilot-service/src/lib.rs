@@ -1,6 +1,6 @@
 //! HKPilot's use cases, below HTTP: who is calling ([`Caller`]), what they may do
 //! (every call goes through `hkpilot_auth::authorize`), the document library, summaries
-//! run as persisted background jobs, and the audit trail of it all.
+//! and translations run as persisted background jobs, and the audit trail of it all.
 //!
 //! Invariants:
 //! - Nothing here knows HTTP; the edge turns requests into calls and
@@ -17,6 +17,8 @@ mod error;
 mod jobs;
 mod library;
 mod summaries;
+mod translate_job;
+mod translations;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -36,6 +38,7 @@ pub use error::{Result, ServiceError};
 pub use jobs::{JobEvent, JobParams};
 pub use library::{DocumentView, Upload};
 pub use summaries::{SummaryMethodChoice, SummaryRequest};
+pub use translations::TranslationRequest;
 
 /// Settings of the service, validated by [`Service::new`].
 #[derive(Debug, Clone)]
@@ -145,7 +148,7 @@ impl Service {
         &self.config
     }
 
-    /// Whether model summaries can be asked for.
+    /// Whether model summaries (and translations that need a model) can be asked for.
     pub fn has_model(&self) -> bool {
         self.model.is_some()
     }

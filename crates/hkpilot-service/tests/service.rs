@@ -1,6 +1,7 @@
 //! Integration tests of the service layer: permissions as a role × action matrix, the
 //! document library end to end on real bilingual PDFs, bad input, accounts and
-//! sessions, jobs across restarts and cancelling, the audit log, and model summaries.
+//! sessions, jobs across restarts and cancelling, the audit log, model summaries, and
+//! translations.
 
 #[path = "service/common.rs"]
 mod common;
@@ -19,3 +20,5 @@ mod library;
 mod model;
 #[path = "service/permissions.rs"]
 mod permissions;
+#[path = "service/translations.rs"]
+mod translations;

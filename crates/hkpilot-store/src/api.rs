@@ -17,12 +17,19 @@ use crate::blob::{BlobId, BlobStore};
 use crate::error::Result;
 use crate::records::{
     ApiKeyRecord, DocumentRecord, DocumentState, IngestedDocument, JobOutcome, NewApiKey, NewJob,
-    NewSummary, NewUser, RequeueReport, SessionRecord, SummaryRecord,
+    NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord, SummaryRecord,
+    TranslationRecord,
 };
 
 /// Everything persistent, behind one object.
 pub trait Store:
-    UserStore + SessionStore + DocumentStore + JobStore + AuditStore + std::fmt::Debug
+    UserStore
+    + SessionStore
+    + DocumentStore
+    + TranslationStore
+    + JobStore
+    + AuditStore
+    + std::fmt::Debug
 {
     /// Original files and extracted text. [`DocumentStore::create_document`] refuses a
     /// record whose blob is not here, so a row never points at a missing file.
@@ -128,7 +135,7 @@ pub trait DocumentStore: Send + Sync {
         id: &DocumentId,
         department: Option<&DepartmentId>,
     ) -> Result<()>;
-    /// Deletes the record, its summaries, and the blobs no other record uses (the same
+    /// Deletes the record, its summaries and translations, and the blobs no other record uses (the same
     /// file uploaded by a colleague keeps its blob); returns the blobs deleted.
     async fn delete_document(&self, owner: &UserId, id: &DocumentId) -> Result<Vec<BlobId>>;
 
@@ -140,6 +147,22 @@ pub trait DocumentStore: Send + Sync {
         owner: &UserId,
         document: &DocumentId,
     ) -> Result<Vec<SummaryRecord>>;
+}
+
+/// Translations of document records, kept like summaries: each belongs to one owner's
+/// record of a document and is deleted with it. Which the caller may read is decided
+/// by the service.
+#[async_trait]
+pub trait TranslationStore: Send + Sync {
+    /// `Invalid` if the document record or the creating user does not exist.
+    async fn add_translation(&self, translation: NewTranslation) -> Result<TranslationRecord>;
+    async fn get_translation(&self, id: &str) -> Result<TranslationRecord>;
+    /// A document record's translations, newest first.
+    async fn list_translations(
+        &self,
+        owner: &UserId,
+        document: &DocumentId,
+    ) -> Result<Vec<TranslationRecord>>;
 }
 
 /// The persisted job queue.

@@ -1,5 +1,5 @@
 //! HKPilot's persistence: users and departments, sessions and API keys, the document
-//! library and summaries, the job queue and the hash-chained audit log, behind the
+//! library, summaries and translations, the job queue and the hash-chained audit log, behind the
 //! [`Store`] traits; and content-addressed files on disk in [`BlobStore`].
 //!
 //! [`SqliteStore`] is the embedded default: everything under one data directory
@@ -17,12 +17,15 @@ mod error;
 mod records;
 mod sqlite;
 
-pub use api::{AuditStore, DocumentStore, JobStore, SessionStore, Store, UserStore};
+pub use api::{
+    AuditStore, DocumentStore, JobStore, SessionStore, Store, TranslationStore, UserStore,
+};
 pub use audit_chain::{AuditQuery, ChainStatus, NewAuditEvent};
 pub use blob::{BlobId, BlobStore, BlobWriter};
 pub use error::{Result, StoreError};
 pub use records::{
     ApiKeyRecord, DocumentRecord, DocumentState, IngestedDocument, JobOutcome, NewApiKey, NewJob,
-    NewSummary, NewUser, RequeueReport, SessionRecord, SummaryRecord,
+    NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord, SummaryRecord,
+    TranslationRecord,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};

@@ -1,5 +1,6 @@
 //! The records the store keeps beside the core types: what a caller hands in to
-//! create something and what comes back, for sessions, keys, documents and summaries.
+//! create something and what comes back, for sessions, keys, documents, summaries
+//! and translations.
 
 use hkpilot_core::{DepartmentId, DocumentId, JobKind, Lang, Role, SourceFormat, UiLang, UserId};
 use serde::{Deserialize, Serialize};
@@ -147,6 +148,38 @@ pub struct SummaryRecord {
     pub document: DocumentId,
     pub document_owner: UserId,
     pub created_by: UserId,
+    pub options: String,
+    pub model: Option<String>,
+    pub result: String,
+    pub created_at_ms: i64,
+}
+
+/// A translation to record.
+#[derive(Debug, Clone)]
+pub struct NewTranslation {
+    pub document: DocumentId,
+    /// Owner of the document record the translation belongs to.
+    pub document_owner: UserId,
+    pub created_by: UserId,
+    /// The language translated into.
+    pub to: Lang,
+    /// JSON text of the options asked for.
+    pub options: String,
+    /// The model that translated; `None` when only the script was converted.
+    pub model: Option<String>,
+    /// JSON text of the translation (`hkpilot_draft::Translation`).
+    pub result: String,
+    pub created_at_ms: i64,
+}
+
+/// A stored translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranslationRecord {
+    pub id: String,
+    pub document: DocumentId,
+    pub document_owner: UserId,
+    pub created_by: UserId,
+    pub to: Lang,
     pub options: String,
     pub model: Option<String>,
     pub result: String,

@@ -16,5 +16,7 @@ mod jobs;
 mod migrations;
 #[path = "store/sessions.rs"]
 mod sessions;
+#[path = "store/translations.rs"]
+mod translations;
 #[path = "store/users.rs"]
 mod users;

@@ -24,6 +24,7 @@
 
 mod assemble;
 mod checks;
+mod docx;
 mod pipeline;
 mod plan;
 mod prompt;
@@ -32,6 +33,7 @@ mod run;
 mod terms;
 mod types;
 
+pub use docx::docx_document;
 pub use pipeline::{needs_model, translate_document};
 pub use terms::{prompt_glossary, MissReason, TermHit, TermMiss};
 pub use types::{

@@ -33,7 +33,7 @@ pub struct TermHit {
 }
 
 /// Why a term's rendering is missing from an output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissReason {
     /// Neither the rendering nor an acceptable alias appears.

@@ -1,12 +1,13 @@
 //! What a translation is: blocks with their source, translation, flags, term misses
 //! and fixes, the settings it was made with and its totals. The JSON shape
-//! (`hkpilot translate --format json`) is this module serialised; keep it stable.
+//! (`hkpilot translate --format json`) is this module serialised; keep it stable. It
+//! also reads back (`Deserialize`): the server stores translations as this JSON.
 
 use hkpilot_core::Lang;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A translated document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Translation {
     /// Always true: a person must check a machine translation before use.
     pub ai_generated: bool,
@@ -27,7 +28,7 @@ pub struct Translation {
 }
 
 /// Which document was translated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceRef {
     pub id: String,
     pub file_name: Option<String>,
@@ -36,7 +37,7 @@ pub struct SourceRef {
 }
 
 /// The settings a translation was made with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TranslationSettings {
     /// Tokens one request could use.
     pub window: usize,
@@ -52,7 +53,7 @@ pub struct TranslationSettings {
 
 /// Totals over the document; the completeness and terminology measures of the
 /// translation benchmark are read from here.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TranslationStats {
     pub blocks: usize,
     /// Blocks with at least one flag or term miss.
@@ -78,7 +79,7 @@ pub struct TranslationStats {
 }
 
 /// How a block's text was produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Translated by the model.
@@ -92,7 +93,7 @@ pub enum Method {
 }
 
 /// One block of the translated document, in source order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TranslatedBlock {
     /// The block's index in the source document.
     pub index: usize,
@@ -118,7 +119,7 @@ impl TranslatedBlock {
 }
 
 /// The structure of a block, kept from the source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OutKind {
     Heading {
@@ -139,7 +140,7 @@ pub enum OutKind {
 }
 
 /// One table cell.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellTranslation {
     pub source: String,
     pub translation: String,
@@ -147,20 +148,20 @@ pub struct CellTranslation {
 }
 
 /// Something a reader of the translation must check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Flag {
     pub kind: FlagKind,
     /// What is wrong, in English, for people.
     pub message: String,
     /// The figures concerned, as written.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
     /// For tables: the cell, `[row, column]` from 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<[usize; 2]>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// The model returned nothing; the source text is kept, marked untranslated.
@@ -184,7 +185,7 @@ pub enum FlagKind {
 }
 
 /// A termbase term whose required rendering the output lacks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermMissOut {
     /// The term's English form (its id in the termbase).
     pub term: String,
@@ -197,14 +198,14 @@ pub struct TermMissOut {
 }
 
 /// A change made to the model's output after generation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub kind: FixKind,
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixKind {
     /// A termbase rendering written in the wrong script or variant (衛 for 衞, 税 for
@@ -215,7 +216,7 @@ pub enum FixKind {
 }
 
 /// What the completeness checks counted for a block (summed over a table's cells).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitChecks {
     pub source_sentences: usize,
     pub output_sentences: usize,

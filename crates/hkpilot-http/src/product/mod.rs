@@ -4,6 +4,7 @@
 pub(crate) mod api;
 pub(crate) mod caller;
 pub mod openapi;
+pub(crate) mod translations;
 pub(crate) mod wire;
 
 use axum::extract::DefaultBodyLimit;
@@ -43,6 +44,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             get(api::list_summaries).post(api::request_summary),
         )
         .route("/api/summaries/{id}", get(api::get_summary))
+        .route(
+            "/api/documents/{id}/translations",
+            get(translations::list_translations).post(translations::request_translation),
+        )
+        .route("/api/translations/{id}", get(translations::get_translation))
         .route("/api/jobs/{id}", get(api::get_job).delete(api::cancel_job))
         .route("/api/jobs/{id}/events", get(api::job_events))
         .route("/api/users", get(api::list_users).post(api::create_user))
@@ -57,6 +63,10 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/documents/{id}", get(pages::document))
         .route("/documents/{id}/summaries", post(pages::summarize_form))
+        .route(
+            "/documents/{id}/translations",
+            post(crate::web::translations::translate_form),
+        )
         .route("/documents/{id}/share", post(pages::share_form))
         .route("/login", get(account::login).post(account::login_post))
         .route("/logout", post(account::logout))

@@ -271,3 +271,48 @@ pub struct ChainOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
+
+/// What a translation request says.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TranslationRequestIn {
+    /// The language to translate into: `en`, `zh-Hant` or `zh-Hans`. Between
+    /// Traditional and Simplified Chinese only the script is converted (no model).
+    pub to: String,
+}
+
+/// A stored translation; `translation` (the blocks with source, translation, flags
+/// and checks, the settings and totals) only when one is asked for by id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TranslationOut {
+    pub id: String,
+    pub document: String,
+    pub created_by: String,
+    /// en, zh-Hant or zh-Hans.
+    pub to: &'static str,
+    /// The model that translated; null when only the script was converted.
+    pub model: Option<String>,
+    pub created_at_ms: i64,
+    /// Always true: a machine translation must be checked before use.
+    pub ai_generated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub translation: Option<hkpilot_draft::Translation>,
+}
+
+impl TranslationOut {
+    pub fn of(
+        r: &hkpilot_store::TranslationRecord,
+        translation: Option<hkpilot_draft::Translation>,
+    ) -> Self {
+        TranslationOut {
+            id: r.id.clone(),
+            document: r.document.0.clone(),
+            created_by: r.created_by.0.clone(),
+            to: r.to.tag(),
+            model: r.model.clone(),
+            created_at_ms: r.created_at_ms,
+            ai_generated: true,
+            translation,
+        }
+    }
+}

@@ -162,6 +162,19 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("chain_broken", "The audit chain is broken at event", "審計記錄鏈於以下事件斷開"),
     ("department_events_only", "Events by users of your department.", "只顯示 貴部門用戶的事件。"),
     ("forbidden", "Not allowed", "不獲准許"),
+    ("translate", "Translate", "翻譯"),
+    ("translate_into", "Translate into", "譯成"),
+    ("translation", "Translation", "譯文"),
+    ("machine_translation", "Machine translation", "機器翻譯"),
+    ("translate_no_model", "No language model is configured: only conversion between Traditional and Simplified Chinese is available.", "伺服器未設定語言模型：只可在繁體與簡體中文之間轉換。"),
+    ("no_translation_yet", "No translation yet: choose a language above and press Translate.", "尚未有譯文：請在上方選擇語言，然後按「翻譯」。"),
+    ("earlier_translations", "Earlier translations", "過往譯文"),
+    ("blocks_to_check", "Blocks to check", "需核對的段落"),
+    ("check_block", "Check", "請核對"),
+    ("untranslated", "Untranslated", "未翻譯"),
+    ("planning", "Preparing", "準備中"),
+    ("translating", "Translating", "翻譯中"),
+    ("retrying", "Retranslating flagged blocks", "重譯需核對的段落"),
 ];
 
 /// `key` in `lang`; the key itself when the table lacks it (a test keeps that from
@@ -199,6 +212,9 @@ pub fn script_words(lang: PageLang) -> serde_json::Value {
         "reduce",
         "final",
         "extracting",
+        "planning",
+        "translating",
+        "retrying",
         "copied",
     ];
     FOR_SCRIPT

@@ -7,6 +7,7 @@ pub(crate) mod account;
 pub(crate) mod i18n;
 pub(crate) mod pages;
 pub(crate) mod render;
+pub(crate) mod translations;
 pub(crate) mod view;
 
 use axum::http::header;

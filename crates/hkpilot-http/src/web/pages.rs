@@ -1,6 +1,6 @@
 //! The officer's pages: the library (with the no-script upload form), a document with
-//! its summaries beside the source, and the form posts that ask for summaries and
-//! sharing. Every post checks the same origin and the session's CSRF token.
+//! its summaries and translations beside the source, and the form posts that ask for
+//! summaries and sharing (translating: [`super::translations`]). Every post checks the same origin and the session's CSRF token.
 
 use std::collections::HashMap;
 
@@ -77,6 +77,7 @@ async fn running_jobs(state: &AppState, pc: &PageCaller) -> HashMap<(JobKind, Do
             let doc = match serde_json::from_str::<JobParams>(&j.params).ok()? {
                 JobParams::Ingest { document, .. } => document,
                 JobParams::Summarize { document, .. } => document,
+                JobParams::Translate { document, .. } => document,
             };
             Some(((j.kind, doc), j.id.0.clone()))
         })
@@ -176,6 +177,7 @@ fn multipart_error(e: MultipartError, service: &Service) -> HttpError {
 #[derive(Debug, Deserialize)]
 pub(crate) struct DocQuery {
     summary: Option<String>,
+    translation: Option<String>,
 }
 
 pub(crate) async fn document(
@@ -226,12 +228,21 @@ pub(crate) async fn document(
             by => names.of(&h.created_by).await,
         });
     }
-    let jobs: Vec<_> = running_jobs(&state, &pc)
-        .await
-        .into_iter()
-        .filter(|((kind, d), _)| *kind == JobKind::Summarize && *d == id)
-        .map(|(_, job)| minijinja::context! { id => job, kind => "summarize", state => "running", percent => 0 })
-        .collect();
+    let (translation, translation_history) =
+        match super::translations::section(service, &pc, &id, q.translation, &mut names).await {
+            Ok(t) => t,
+            Err(e) => return error_page(&f, pc.lang, e.into()),
+        };
+    let running = running_jobs(&state, &pc).await;
+    let jobs_of = |wanted: JobKind, label: &'static str| -> Vec<_> {
+        running
+            .iter()
+            .filter(|((kind, d), _)| *kind == wanted && *d == id)
+            .map(|(_, job)| minijinja::context! { id => job, kind => label, state => "running", percent => 0 })
+            .collect()
+    };
+    let jobs = jobs_of(JobKind::Summarize, "summarize");
+    let translate_jobs = jobs_of(JobKind::Translate, "translation");
     page(
         "document.html",
         &f,
@@ -241,6 +252,9 @@ pub(crate) async fn document(
             summary => summary,
             history => past,
             jobs => jobs,
+            translate_jobs => translate_jobs,
+            translation => translation,
+            translation_history => translation_history,
             model_available => service.has_model(),
         },
     )

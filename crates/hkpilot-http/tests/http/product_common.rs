@@ -82,7 +82,11 @@ impl App {
     }
 
     pub async fn with_config(config: ServiceConfig) -> App {
-        let app = App::empty(config).await;
+        App::people(App::empty(config).await).await
+    }
+
+    /// Adds the departments and people every app has.
+    async fn people(app: App) -> App {
         let csb = app
             .department("csb", "Civil Service Bureau", "公務員事務局")
             .await;
@@ -97,11 +101,21 @@ impl App {
         app
     }
 
+    /// The app with the people above and `model` for the service's model work
+    /// (model summaries, translations), as `hkpilot serve --model` gives it.
+    pub async fn with_model(model: Arc<dyn LlmBackend>) -> App {
+        App::people(App::build(test_config(), Some(model)).await).await
+    }
+
     /// The app without any account.
     pub async fn empty(config: ServiceConfig) -> App {
+        App::build(config, None).await
+    }
+
+    async fn build(config: ServiceConfig, model: Option<Arc<dyn LlmBackend>>) -> App {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("store opens"));
-        let svc = Service::new(store, config, None).expect("valid service config");
+        let svc = Service::new(store, config, model).expect("valid service config");
         let (jobs, jobs_rx) = watch::channel(false);
         tokio::spawn(svc.clone().run_jobs(jobs_rx, Duration::from_secs(5)));
 

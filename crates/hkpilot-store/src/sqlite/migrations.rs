@@ -8,7 +8,7 @@ use super::convert::now_ms;
 use crate::error::{Result, StoreError};
 
 /// (version, name, SQL). Versions count from 1 without gaps.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "initial schema", V1)];
+const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "initial schema", V1), (2, "translations", V2)];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -148,6 +148,28 @@ CREATE TRIGGER audit_documents_no_update BEFORE UPDATE ON audit_documents
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_documents_no_delete BEFORE DELETE ON audit_documents
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
+/// Translations of stored documents. A table of their own rather than a generic
+/// "outputs" table keyed by kind: like `summaries`, each row belongs to one owner's
+/// record of a document (and goes with it), but it also has a target language that
+/// the page and the API list by, and its JSON has its own shape; typed columns keep
+/// both queryable and checked, and a later kind of output gets its own table the same
+/// way. The language is its BCP 47 tag (`en`, `zh-Hant`, `zh-Hans`).
+const V2: &str = r#"
+CREATE TABLE translations (
+    id             TEXT PRIMARY KEY,
+    document_owner TEXT NOT NULL,
+    document_id    TEXT NOT NULL,
+    created_by     TEXT NOT NULL REFERENCES users(id),
+    target_lang    TEXT NOT NULL,
+    options        TEXT NOT NULL,
+    model          TEXT,
+    result         TEXT NOT NULL,
+    created_at_ms  INTEGER NOT NULL,
+    FOREIGN KEY (document_owner, document_id) REFERENCES documents(owner, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX translations_document ON translations(document_owner, document_id, created_at_ms);
 "#;
 
 /// Brings the database to [`SCHEMA_VERSION`], or refuses one that is newer.

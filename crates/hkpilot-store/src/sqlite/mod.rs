@@ -14,6 +14,7 @@ mod documents;
 mod jobs;
 mod migrations;
 mod sessions;
+mod translations;
 mod users;
 
 use std::path::{Path, PathBuf};

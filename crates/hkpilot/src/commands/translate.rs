@@ -151,8 +151,10 @@ pub fn run(args: &TranslateArgs, settings: &Settings) -> Result<Status, CliError
         }
         TranslateFormat::Md => render::markdown(&t).into_bytes(),
         TranslateFormat::Text => render::text_plain(&t).into_bytes(),
-        TranslateFormat::Docx => document_docx(&crate::render::translation::docx(&t, &label))
-            .map_err(|e| CliError::internal(format!("cannot write the Word file: {e}")))?,
+        TranslateFormat::Docx => {
+            document_docx(&hkpilot_draft::translate::docx_document(&t, &label))
+                .map_err(|e| CliError::internal(format!("cannot write the Word file: {e}")))?
+        }
     };
     match &args.output {
         Some(path) => write_atomically(path, &bytes)?,

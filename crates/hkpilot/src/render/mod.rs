@@ -3,7 +3,6 @@
 
 pub mod document;
 pub mod summary;
-pub mod translation;
 
 /// Escapes text for a Markdown table cell.
 fn md_cell(s: &str) -> String {

@@ -1,16 +1,23 @@
-//! A translation as a Word document ([`hkpilot_export::DocxDocument`]): the notice and
-//! settings first, then the blocks in their structure, each flagged block followed by
-//! its highlighted notes. Markdown and text come from `hkpilot_draft::translate::render`.
+//! A translation as a Word document, built on `hkpilot-export`'s generic document
+//! writer: shared by `hkpilot translate --format docx` and the server's download.
 
-use hkpilot_draft::translate::{render, Method, OutKind};
-use hkpilot_draft::Translation;
+use super::render::{header, notes};
+use super::types::{Method, OutKind, Translation};
 use hkpilot_export::{DocxBlock, DocxDocument};
 
-/// The translation as a Word document: the notice and settings first, then the blocks,
-/// each flagged block followed by its highlighted notes.
-pub fn docx(t: &Translation, label: &str) -> DocxDocument {
-    let header = render::header(t);
-    let details = header
+fn marked(text: &str, untranslated: bool) -> String {
+    if untranslated {
+        format!("[untranslated] {text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The translation as a Word document (`hkpilot translate --format docx`, the page's
+/// download): the notice and settings first, then the blocks in their structure, each
+/// flagged block followed by its highlighted notes.
+pub fn docx_document(t: &Translation, label: &str) -> DocxDocument {
+    let details = header(t)
         .iter()
         .skip(1)
         .filter_map(|l| l.split_once(": "))
@@ -18,11 +25,7 @@ pub fn docx(t: &Translation, label: &str) -> DocxDocument {
         .collect();
     let mut blocks = Vec::new();
     for b in &t.blocks {
-        let text = if b.method == Method::Untranslated {
-            format!("[untranslated] {}", b.translation)
-        } else {
-            b.translation.clone()
-        };
+        let text = marked(&b.translation, b.method == Method::Untranslated);
         blocks.push(match &b.kind {
             OutKind::Heading { level } => DocxBlock::Heading {
                 level: *level,
@@ -47,20 +50,14 @@ pub fn docx(t: &Translation, label: &str) -> DocxDocument {
                     .iter()
                     .map(|r| {
                         r.iter()
-                            .map(|c| {
-                                if c.untranslated {
-                                    format!("[untranslated] {}", c.translation)
-                                } else {
-                                    c.translation.clone()
-                                }
-                            })
+                            .map(|c| marked(&c.translation, c.untranslated))
                             .collect()
                     })
                     .collect(),
             },
             OutKind::PageBreak => DocxBlock::PageBreak,
         });
-        for note in render::notes(b) {
+        for note in notes(b) {
             blocks.push(DocxBlock::Flag {
                 text: note.replace("**", ""),
             });
