@@ -466,6 +466,20 @@ pub(crate) async fn set_disabled(
     Ok(Json(UserOut::from(&user)))
 }
 
+#[utoipa::path(post, path = "/api/users/{id}/role", tag = "administration", params(("id" = String, Path)), request_body = RoleIn, responses((status = 200, description = "the user with the new role", body = UserOut), (status = 400, description = "unknown role", body = crate::ErrorBody), (status = 403, description = "outside the caller's reach (department administrators never grant system_admin)", body = crate::ErrorBody), (status = 409, description = "the last system administrator", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
+pub(crate) async fn set_role(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<RoleIn>,
+) -> ApiResult<Json<UserOut>> {
+    let role = role_of(&body.role)?;
+    let user = service_of(&state)?
+        .set_role(&caller, &UserId(id), role)
+        .await?;
+    Ok(Json(UserOut::from(&user)))
+}
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct AuditParams {
     after: Option<u64>,

@@ -53,6 +53,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/jobs/{id}/events", get(api::job_events))
         .route("/api/users", get(api::list_users).post(api::create_user))
         .route("/api/users/{id}/disabled", post(api::set_disabled))
+        .route("/api/users/{id}/role", post(api::set_role))
         .route("/api/audit", get(api::audit))
         .route("/api/audit/verify", get(api::verify_audit));
     let pages = Router::new()

@@ -22,12 +22,12 @@ use super::{api, translations};
         translations::request_translation, translations::list_translations,
         translations::get_translation,
         api::get_job, api::cancel_job, api::job_events,
-        api::list_users, api::create_user, api::set_disabled, api::audit, api::verify_audit,
+        api::list_users, api::create_user, api::set_disabled, api::set_role, api::audit, api::verify_audit,
     ),
     components(schemas(
         UserOut, DocumentOut, DocumentDetail, JobOut, Accepted, SummaryOut, SignInIn,
         SignInOut, ShareIn, ApiKeyIn, ApiKeyOut, NewUserIn, AuditEventOut, SummaryRequestIn,
-        DisableIn, ChainOut, TranslationRequestIn, TranslationOut, crate::ErrorBody, crate::ErrorDetail,
+        DisableIn, RoleIn, ChainOut, TranslationRequestIn, TranslationOut, crate::ErrorBody, crate::ErrorDetail,
     )),
     tags(
         (name = "session", description = "signing in and out, the caller, personal API keys"),

@@ -316,3 +316,9 @@ impl TranslationOut {
         }
     }
 }
+
+/// `{"role": "department_admin"}`: officer, department_admin or system_admin.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleIn {
+    pub role: String,
+}

@@ -344,3 +344,62 @@ async fn system_administrators_add_departments_from_the_users_page() {
         "the new department is offered for new users"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_change_within_reach_and_the_last_system_administrator_stays() {
+    let app = App::start().await;
+    let alice = app.sign_in(ALICE).await;
+    let root = app.sign_in(ROOT).await;
+    let bob_id = app.sign_in(BOB).await.user["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let root_id = root.user["id"].as_str().unwrap().to_string();
+    let role = |r: &str| json!({ "role": r });
+    // An officer changes no one's role.
+    let r = app
+        .post(&format!("/api/users/{bob_id}/role"))
+        .session(&alice)
+        .json(&role("department_admin"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, 403).await;
+    // Unknown roles are a 400 in the one error shape.
+    let r = app
+        .post(&format!("/api/users/{bob_id}/role"))
+        .session(&root)
+        .json(&role("emperor"))
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = expect_error(r, 400).await;
+    assert_eq!(code, "invalid_request");
+    // The system administrator promotes Bob.
+    let (status, user) = json_of(
+        app.post(&format!("/api/users/{bob_id}/role"))
+            .session(&root)
+            .json(&role("department_admin"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["role"], "department_admin");
+    // Nobody demotes the only system administrator (themselves included).
+    let r = app
+        .post(&format!("/api/users/{root_id}/role"))
+        .session(&root)
+        .json(&role("officer"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status() == 403 || r.status() == 409,
+        "the last system administrator was demoted: {}",
+        r.status()
+    );
+    let (_, me) = json_of(app.get("/api/me").session(&root).send().await.unwrap()).await;
+    assert_eq!(me["role"], "system_admin");
+}
