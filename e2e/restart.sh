@@ -6,7 +6,7 @@
 # is stored once, and that the audit chain is intact.
 set -euo pipefail
 cd "$(dirname "$0")"
-BIN=${HKPILOT_BIN:-../target/debug/hkpilot}
+BIN=${HKPILOT_BIN:-${CARGO_TARGET_DIR:-../target}/debug/hkpilot}
 [ -x "$BIN" ] || { echo "restart: $BIN not built (cargo build -p hkpilot)" >&2; exit 1; }
 DATA=$(mktemp -d)
 trap 'kill -9 "${PID:-0}" 2>/dev/null || true; rm -rf "$DATA"' EXIT

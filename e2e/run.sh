@@ -3,7 +3,7 @@
 # departments, runs the browser test against it, and stops the server.
 set -euo pipefail
 cd "$(dirname "$0")"
-BIN=${HKPILOT_BIN:-../target/debug/hkpilot}
+BIN=${HKPILOT_BIN:-${CARGO_TARGET_DIR:-../target}/debug/hkpilot}
 [ -x "$BIN" ] || { echo "e2e: $BIN not built (cargo build -p hkpilot)" >&2; exit 1; }
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 DATA=$(mktemp -d)
