@@ -79,3 +79,38 @@ pub(crate) fn corrupt(column: &str, value: &str) -> rusqlite::Error {
 pub(crate) fn u64_col(row: &rusqlite::Row<'_>, idx: &str) -> rusqlite::Result<u64> {
     Ok(row.get::<_, i64>(idx)?.max(0) as u64)
 }
+
+/// A row of a per-document output table (`summaries`, `translations`) by id, or
+/// `NotFound` naming `what`. `table` is always one of our own constant names.
+pub(super) fn output_by_id<T>(
+    c: &rusqlite::Connection,
+    table: &'static str,
+    what: &'static str,
+    id: &str,
+    from_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> crate::error::Result<T> {
+    use rusqlite::OptionalExtension;
+    c.query_row(
+        &format!("SELECT * FROM {table} WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| crate::error::StoreError::not_found(what, id))
+}
+
+/// The rows of a per-document output table for one document record, newest first.
+pub(super) fn outputs_of_document<T>(
+    c: &rusqlite::Connection,
+    table: &'static str,
+    owner: &str,
+    document: &str,
+    from_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> crate::error::Result<Vec<T>> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT * FROM {table} WHERE document_owner = ?1 AND document_id = ?2
+         ORDER BY created_at_ms DESC, rowid DESC"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![owner, document], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use hkpilot_core::{DepartmentId, DocumentId, Lang, SourceFormat, UserId};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::convert::{constraint, corrupt, new_id, u64_col};
+use super::convert::{constraint, corrupt, new_id, output_by_id, outputs_of_document, u64_col};
 use super::SqliteStore;
 use crate::api::DocumentStore;
 use crate::blob::{BlobId, BlobStore};
@@ -361,16 +361,8 @@ impl DocumentStore for SqliteStore {
 
     async fn get_summary(&self, id: &str) -> Result<SummaryRecord> {
         let id = id.to_string();
-        self.run(move |c| {
-            c.query_row(
-                "SELECT * FROM summaries WHERE id = ?1",
-                [&id],
-                summary_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found("summary", &id))
-        })
-        .await
+        self.run(move |c| output_by_id(c, "summaries", "summary", &id, summary_from_row))
+            .await
     }
 
     async fn list_summaries(
@@ -380,12 +372,7 @@ impl DocumentStore for SqliteStore {
     ) -> Result<Vec<SummaryRecord>> {
         let (owner, document) = (owner.clone(), document.clone());
         self.run(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT * FROM summaries WHERE document_owner = ?1 AND document_id = ?2
-                 ORDER BY created_at_ms DESC, rowid DESC",
-            )?;
-            let rows = stmt.query_map(params![owner.0, document.0], summary_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            outputs_of_document(c, "summaries", &owner.0, &document.0, summary_from_row)
         })
         .await
     }

@@ -3,12 +3,12 @@
 
 use async_trait::async_trait;
 use hkpilot_core::{DocumentId, Lang, UserId};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
-use super::convert::{constraint, corrupt, new_id};
+use super::convert::{constraint, corrupt, new_id, output_by_id, outputs_of_document};
 use super::SqliteStore;
 use crate::api::TranslationStore;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::records::{NewTranslation, TranslationRecord};
 
 fn translation_from_row(r: &Row<'_>) -> rusqlite::Result<TranslationRecord> {
@@ -76,16 +76,8 @@ impl TranslationStore for SqliteStore {
 
     async fn get_translation(&self, id: &str) -> Result<TranslationRecord> {
         let id = id.to_string();
-        self.run(move |c| {
-            c.query_row(
-                "SELECT * FROM translations WHERE id = ?1",
-                [&id],
-                translation_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found("translation", &id))
-        })
-        .await
+        self.run(move |c| output_by_id(c, "translations", "translation", &id, translation_from_row))
+            .await
     }
 
     async fn list_translations(
@@ -95,12 +87,13 @@ impl TranslationStore for SqliteStore {
     ) -> Result<Vec<TranslationRecord>> {
         let (owner, document) = (owner.clone(), document.clone());
         self.run(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT * FROM translations WHERE document_owner = ?1 AND document_id = ?2
-                 ORDER BY created_at_ms DESC, rowid DESC",
-            )?;
-            let rows = stmt.query_map(params![owner.0, document.0], translation_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            outputs_of_document(
+                c,
+                "translations",
+                &owner.0,
+                &document.0,
+                translation_from_row,
+            )
         })
         .await
     }
