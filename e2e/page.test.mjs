@@ -92,6 +92,17 @@ try {
   ]);
   assert.match(download.suggestedFilename(), /\.docx$/);
 
+  // 6b. Translate the Chinese document into Simplified Chinese (a script conversion:
+  // no model needed), shown beside the source.
+  await page.locator("#to").selectOption("zh-Hans");
+  await page.getByRole("button", { name: /^(Translate|翻譯)$/ }).click();
+  await page.waitForSelector("#translation-text", { timeout: 120_000 });
+  const translated = await page.locator("#translation-text").innerText();
+  assert.ok(translated.includes("试场"), "Simplified characters in the translation");
+  assert.ok(translated.includes("試場"), "the Traditional source beside it");
+  await page.locator("#translation-text").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shots + "05-translation.png", fullPage: false });
+
   // 7. A colleague from another department cannot open it.
   await page.getByRole("button", { name: /Sign out|登出/ }).click();
   await page.waitForURL(/\/login/);
@@ -101,12 +112,12 @@ try {
   assert.ok((await page.locator("main").innerText()).match(/not found|找不到/i));
   const list = await page.locator("main").innerText();
   assert.ok(!list.includes(pdfName), "nor listed");
-  await page.screenshot({ path: shots + "05-other-department.png", fullPage: true });
+  await page.screenshot({ path: shots + "06-other-department.png", fullPage: true });
 
   // 8. The page at a tablet's width keeps everything reachable.
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto(base + "/");
-  await page.screenshot({ path: shots + "06-tablet.png", fullPage: true });
+  await page.screenshot({ path: shots + "07-tablet.png", fullPage: true });
 
   assert.deepEqual(dialogs, [], "no script from a document or file name ran");
   assert.deepEqual(errors, [], "no script errors on the page");
