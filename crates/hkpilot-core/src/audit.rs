@@ -30,10 +30,12 @@ pub enum AuditAction {
     ApiKeyRevoked,
     /// A document translated (the model call, if any, is its own `ModelCall` event).
     Translation,
+    /// A draft written (the model call is its own `ModelCall` event).
+    DraftCreated,
     Other(String),
 }
 
-const NAMED: [(AuditAction, &str); 16] = [
+const NAMED: [(AuditAction, &str); 17] = [
     (AuditAction::SignIn, "sign_in"),
     (AuditAction::SignInFailed, "sign_in_failed"),
     (AuditAction::SignOut, "sign_out"),
@@ -50,6 +52,7 @@ const NAMED: [(AuditAction, &str); 16] = [
     (AuditAction::ApiKeyCreated, "api_key_created"),
     (AuditAction::ApiKeyRevoked, "api_key_revoked"),
     (AuditAction::Translation, "translation"),
+    (AuditAction::DraftCreated, "draft_created"),
 ];
 
 impl AuditAction {

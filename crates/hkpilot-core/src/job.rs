@@ -1,4 +1,4 @@
-//! Background jobs (ingesting, summarising, translating): what was asked, by whom, and how far it
+//! Background jobs (ingesting, summarising, translating, drafting): what was asked, by whom, and how far it
 //! got. Pure data; the queue lives in `hkpilot-store`, the scheduler in the service.
 
 use std::fmt;
@@ -27,6 +27,8 @@ pub enum JobKind {
     Summarize,
     /// Translating a stored document into another language.
     Translate,
+    /// Writing a draft from a template, citing the caller's chosen documents.
+    Draft,
 }
 
 impl JobKind {
@@ -36,6 +38,7 @@ impl JobKind {
             JobKind::Ingest => "ingest",
             JobKind::Summarize => "summarize",
             JobKind::Translate => "translate",
+            JobKind::Draft => "draft",
         }
     }
 
@@ -45,6 +48,7 @@ impl JobKind {
             "ingest" => Some(JobKind::Ingest),
             "summarize" => Some(JobKind::Summarize),
             "translate" => Some(JobKind::Translate),
+            "draft" => Some(JobKind::Draft),
             _ => None,
         }
     }
@@ -153,7 +157,12 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for kind in [JobKind::Ingest, JobKind::Summarize, JobKind::Translate] {
+        for kind in [
+            JobKind::Ingest,
+            JobKind::Summarize,
+            JobKind::Translate,
+            JobKind::Draft,
+        ] {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
         // Persisted names: changing one breaks stored jobs.

@@ -24,6 +24,8 @@ mod product_common;
 mod product_api;
 #[path = "http/product_bad_input.rs"]
 mod product_bad_input;
+#[path = "http/product_drafts.rs"]
+mod product_drafts;
 #[path = "http/product_pages.rs"]
 mod product_pages;
 #[path = "http/product_permissions.rs"]

@@ -1,4 +1,4 @@
-//! Background jobs (reading, summarising, translating): one scheduler loop claims queued jobs from the store (which picks
+//! Background jobs (reading, summarising, translating, drafting): one scheduler loop claims queued jobs from the store (which picks
 //! by priority and per-user fairness) and runs up to `workers` at once. Progress goes
 //! to the store and to subscribers as [`JobEvent`]s. A job left running by a killed
 //! process is queued again at start-up; a result is written before its job is marked
@@ -17,6 +17,7 @@ use hkpilot_summarize::{ExtractiveOptions, Length};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, watch};
 
+use crate::drafts::{DraftRequest, DraftSourceRef};
 use crate::summaries::{SummaryMethodChoice, SummaryRequest};
 use crate::translations::TranslationRequest;
 use crate::{now_ms, Result, Service, ServiceError};
@@ -44,6 +45,14 @@ pub enum JobParams {
         /// The owner of the document record (the requester may be a colleague).
         owner: UserId,
         request: TranslationRequest,
+        /// The requester's department, whose termbase entries apply.
+        #[serde(default)]
+        department: Option<String>,
+    },
+    Draft {
+        request: DraftRequest,
+        /// The sources, checked readable when the draft was asked for.
+        sources: Vec<DraftSourceRef>,
         /// The requester's department, whose termbase entries apply.
         #[serde(default)]
         department: Option<String>,
@@ -286,6 +295,14 @@ impl Service {
                 department,
             } => {
                 self.translate(&job, &document, &owner, request, department, progress)
+                    .await
+            }
+            JobParams::Draft {
+                request,
+                sources,
+                department,
+            } => {
+                self.compose(&job, request, sources, department, progress)
                     .await
             }
         }

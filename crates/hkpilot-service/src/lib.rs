@@ -1,6 +1,6 @@
 //! HKPilot's use cases, below HTTP: who is calling ([`Caller`]), what they may do
-//! (every call goes through `hkpilot_auth::authorize`), the document library, summaries
-//! and translations run as persisted background jobs, and the audit trail of it all.
+//! (every call goes through `hkpilot_auth::authorize`), the document library, summaries,
+//! translations and drafts run as persisted background jobs, and the audit trail of it all.
 //!
 //! Invariants:
 //! - Nothing here knows HTTP; the edge turns requests into calls and
@@ -13,6 +13,8 @@
 mod accounts;
 mod admin;
 mod audit;
+mod draft_job;
+mod drafts;
 mod error;
 mod jobs;
 mod library;
@@ -34,6 +36,10 @@ use tokio::sync::broadcast;
 
 pub use accounts::{NewAccount, SignedIn};
 pub use audit::AuditExport;
+pub use drafts::{
+    draft_template, templates, DraftRequest, DraftSourceRef, StoredDraft, DRAFT_LANGS,
+    MAX_DRAFT_SOURCES,
+};
 pub use error::{Result, ServiceError};
 pub use jobs::{JobEvent, JobParams};
 pub use library::{DocumentView, Upload};

@@ -12,6 +12,8 @@ mod accounts;
 mod audit;
 #[path = "service/bad_input.rs"]
 mod bad_input;
+#[path = "service/drafts.rs"]
+mod drafts;
 #[path = "service/jobs.rs"]
 mod jobs;
 #[path = "service/library.rs"]

@@ -16,9 +16,9 @@ use crate::audit_chain::{AuditQuery, ChainStatus, NewAuditEvent};
 use crate::blob::{BlobId, BlobStore};
 use crate::error::Result;
 use crate::records::{
-    ApiKeyRecord, DocumentRecord, DocumentState, IngestedDocument, JobOutcome, NewApiKey, NewJob,
-    NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord, SummaryRecord,
-    TranslationRecord,
+    ApiKeyRecord, DocumentRecord, DocumentState, DraftRecord, IngestedDocument, JobOutcome,
+    NewApiKey, NewDraft, NewJob, NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord,
+    SummaryRecord, TranslationRecord,
 };
 
 /// Everything persistent, behind one object.
@@ -27,6 +27,7 @@ pub trait Store:
     + SessionStore
     + DocumentStore
     + TranslationStore
+    + DraftStore
     + JobStore
     + AuditStore
     + std::fmt::Debug
@@ -163,6 +164,17 @@ pub trait TranslationStore: Send + Sync {
         owner: &UserId,
         document: &DocumentId,
     ) -> Result<Vec<TranslationRecord>>;
+}
+
+/// Drafts, kept per owner (a draft may cite several documents or none). Which the
+/// caller may read is decided by the service.
+#[async_trait]
+pub trait DraftStore: Send + Sync {
+    /// `Invalid` if the owner does not exist.
+    async fn add_draft(&self, draft: NewDraft) -> Result<DraftRecord>;
+    async fn get_draft(&self, id: &str) -> Result<DraftRecord>;
+    /// An owner's drafts, newest first, at most `limit`.
+    async fn list_drafts(&self, owner: &UserId, limit: u32) -> Result<Vec<DraftRecord>>;
 }
 
 /// The persisted job queue.

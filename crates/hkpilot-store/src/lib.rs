@@ -1,5 +1,5 @@
 //! HKPilot's persistence: users and departments, sessions and API keys, the document
-//! library, summaries and translations, the job queue and the hash-chained audit log, behind the
+//! library, summaries, translations and drafts, the job queue and the hash-chained audit log, behind the
 //! [`Store`] traits; and content-addressed files on disk in [`BlobStore`].
 //!
 //! [`SqliteStore`] is the embedded default: everything under one data directory
@@ -18,14 +18,15 @@ mod records;
 mod sqlite;
 
 pub use api::{
-    AuditStore, DocumentStore, JobStore, SessionStore, Store, TranslationStore, UserStore,
+    AuditStore, DocumentStore, DraftStore, JobStore, SessionStore, Store, TranslationStore,
+    UserStore,
 };
 pub use audit_chain::{AuditQuery, ChainStatus, NewAuditEvent};
 pub use blob::{BlobId, BlobStore, BlobWriter};
 pub use error::{Result, StoreError};
 pub use records::{
-    ApiKeyRecord, DocumentRecord, DocumentState, IngestedDocument, JobOutcome, NewApiKey, NewJob,
-    NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord, SummaryRecord,
-    TranslationRecord,
+    ApiKeyRecord, DocumentRecord, DocumentState, DraftRecord, IngestedDocument, JobOutcome,
+    NewApiKey, NewDraft, NewJob, NewSummary, NewTranslation, NewUser, RequeueReport, SessionRecord,
+    SummaryRecord, TranslationRecord,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};

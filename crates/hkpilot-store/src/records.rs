@@ -186,6 +186,42 @@ pub struct TranslationRecord {
     pub created_at_ms: i64,
 }
 
+/// A draft to record.
+#[derive(Debug, Clone)]
+pub struct NewDraft {
+    pub owner: UserId,
+    /// The template type's id (`memo`, `letter`, ...).
+    pub template: String,
+    /// The language drafted in.
+    pub lang: Lang,
+    /// A short title for lists (the template's name or the subject).
+    pub title: String,
+    /// The documents given as sources, in order (the draft may cite any of them).
+    pub sources: Vec<DocumentId>,
+    /// JSON text of the request (fields, notes, options).
+    pub request: String,
+    /// The model that wrote the draft.
+    pub model: Option<String>,
+    /// JSON text of the draft.
+    pub result: String,
+    pub created_at_ms: i64,
+}
+
+/// A stored draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftRecord {
+    pub id: String,
+    pub owner: UserId,
+    pub template: String,
+    pub lang: Lang,
+    pub title: String,
+    pub sources: Vec<DocumentId>,
+    pub request: String,
+    pub model: Option<String>,
+    pub result: String,
+    pub created_at_ms: i64,
+}
+
 /// A job to enqueue.
 #[derive(Debug, Clone)]
 pub struct NewJob {

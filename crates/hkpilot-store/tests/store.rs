@@ -10,6 +10,8 @@ mod audit;
 mod blobs;
 #[path = "store/documents.rs"]
 mod documents;
+#[path = "store/drafts.rs"]
+mod drafts;
 #[path = "store/jobs.rs"]
 mod jobs;
 #[path = "store/migrations.rs"]

@@ -21,12 +21,14 @@
 //! their blocks; the model sees no document the officer did not pass.
 
 mod checks;
+mod docx;
 mod layout;
 mod markdown;
 mod prompt;
 mod select;
 
 pub use checks::{referenced_documents, term_flags, TermFlag};
+pub use docx::docx_document;
 pub use layout::{bracket_notes, fill, placeholder, section_mode, Fragments, SectionMode};
 pub use markdown::{flag_text, DraftLabels};
 pub use prompt::{prose_grammar, system_message, user_message, SectionTask};

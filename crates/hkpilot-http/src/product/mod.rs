@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod caller;
+pub(crate) mod drafts;
 pub mod openapi;
 pub(crate) mod translations;
 pub(crate) mod wire;
@@ -49,6 +50,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             get(translations::list_translations).post(translations::request_translation),
         )
         .route("/api/translations/{id}", get(translations::get_translation))
+        .route(
+            "/api/drafts",
+            get(drafts::list_drafts).post(drafts::request_draft),
+        )
+        .route("/api/drafts/{id}", get(drafts::get_draft))
         .route("/api/jobs/{id}", get(api::get_job).delete(api::cancel_job))
         .route("/api/jobs/{id}/events", get(api::job_events))
         .route("/api/users", get(api::list_users).post(api::create_user))
@@ -69,6 +75,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             post(crate::web::translations::translate_form),
         )
         .route("/documents/{id}/share", post(pages::share_form))
+        .route(
+            "/draft",
+            get(crate::web::drafts::draft_page).post(crate::web::drafts::draft_form),
+        )
+        .route("/drafts/{id}", get(crate::web::drafts::draft_view))
         .route("/login", get(account::login).post(account::login_post))
         .route("/logout", post(account::logout))
         .route("/settings/lang", post(account::set_lang))

@@ -6,13 +6,13 @@
 use utoipa::OpenApi;
 
 use super::wire::*;
-use super::{api, translations};
+use super::{api, drafts, translations};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "HKPilot API",
-        description = "The product API of HKPilot, the bilingual (English / 繁體中文) document assistant: sessions, the document library, summaries as background jobs with progress over server-sent events, translations, administration and the audit log. Authenticate with the page's session cookie (plus the X-CSRF-Token header on changes) or a personal API key as `Authorization: Bearer hkp_…`. Every error is `{\"error\": {\"message\", \"type\", \"param\", \"code\"}}`. The OpenAI-compatible API is under /v1/ and is described by OpenAI's own reference.",
+        description = "The product API of HKPilot, the bilingual (English / 繁體中文) document assistant: sessions, the document library, summaries as background jobs with progress over server-sent events, translations, drafts, administration and the audit log. Authenticate with the page's session cookie (plus the X-CSRF-Token header on changes) or a personal API key as `Authorization: Bearer hkp_…`. Every error is `{\"error\": {\"message\", \"type\", \"param\", \"code\"}}`. The OpenAI-compatible API is under /v1/ and is described by OpenAI's own reference.",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -21,19 +21,21 @@ use super::{api, translations};
         api::delete_document, api::request_summary, api::list_summaries, api::get_summary,
         translations::request_translation, translations::list_translations,
         translations::get_translation,
+        drafts::request_draft, drafts::list_drafts, drafts::get_draft,
         api::get_job, api::cancel_job, api::job_events,
         api::list_users, api::create_user, api::set_disabled, api::set_role, api::audit, api::verify_audit,
     ),
     components(schemas(
         UserOut, DocumentOut, DocumentDetail, JobOut, Accepted, SummaryOut, SignInIn,
         SignInOut, ShareIn, ApiKeyIn, ApiKeyOut, NewUserIn, AuditEventOut, SummaryRequestIn,
-        DisableIn, RoleIn, ChainOut, TranslationRequestIn, TranslationOut, crate::ErrorBody, crate::ErrorDetail,
+        DisableIn, RoleIn, ChainOut, TranslationRequestIn, TranslationOut, DraftRequestIn, DraftOut, crate::ErrorBody, crate::ErrorDetail,
     )),
     tags(
         (name = "session", description = "signing in and out, the caller, personal API keys"),
         (name = "documents", description = "the library: upload, list, open, download, share, delete"),
         (name = "summaries", description = "summaries of a document, written by background jobs"),
         (name = "translations", description = "machine translations of a document (English, Traditional and Simplified Chinese), written by background jobs"),
+        (name = "drafts", description = "drafts written from a template (8 types, English or Traditional Chinese) with citations to library documents, by background jobs; they need the model"),
         (name = "jobs", description = "background jobs and their progress"),
         (name = "administration", description = "users and the audit log"),
     )

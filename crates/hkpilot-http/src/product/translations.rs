@@ -65,7 +65,7 @@ pub(crate) async fn list_translations(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct FormatQuery {
-    format: Option<String>,
+    pub(crate) format: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/translations/{id}", tag = "translations", params(("id" = String, Path), ("format" = Option<String>, Query, description = "json (default), md or docx")), responses((status = 200, description = "the translation as JSON, Markdown or Word, labelled as machine translation", body = TranslationOut), (status = 400, description = "a format not offered", body = crate::ErrorBody), (status = 404, description = "no such translation that the caller may read", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]

@@ -317,6 +317,64 @@ impl TranslationOut {
     }
 }
 
+/// What a draft request says.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DraftRequestIn {
+    /// The template type: memo, letter, … (the 8 built-in types).
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// The language to draft in: `en` or `zh-Hant`.
+    pub lang: String,
+    /// The template's fields by id; a missing required field is asked as a question.
+    #[serde(default)]
+    pub fields: Option<std::collections::HashMap<String, String>>,
+    /// The officer's notes: what the draft should say.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Library document ids to draft from and cite (each must be readable and ready).
+    #[serde(default)]
+    pub sources: Option<Vec<String>>,
+}
+
+/// A stored draft; `draft` (sections with sentences, citations and flags, the
+/// questions for missing fields, the sources and provenance) only when one is asked
+/// for by id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftOut {
+    pub id: String,
+    /// The template type.
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// en or zh-Hant.
+    pub lang: &'static str,
+    pub title: String,
+    /// The source documents' ids.
+    pub sources: Vec<String>,
+    pub model: Option<String>,
+    pub created_at_ms: i64,
+    /// Always true: a draft written by a language model must be checked before use.
+    pub ai_generated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub draft: Option<serde_json::Value>,
+}
+
+impl DraftOut {
+    pub fn of(r: &hkpilot_store::DraftRecord, draft: Option<serde_json::Value>) -> Self {
+        DraftOut {
+            id: r.id.clone(),
+            doc_type: r.template.clone(),
+            lang: r.lang.tag(),
+            title: r.title.clone(),
+            sources: r.sources.iter().map(|d| d.0.clone()).collect(),
+            model: r.model.clone(),
+            created_at_ms: r.created_at_ms,
+            ai_generated: true,
+            draft,
+        }
+    }
+}
+
 /// `{"role": "department_admin"}`: officer, department_admin or system_admin.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RoleIn {

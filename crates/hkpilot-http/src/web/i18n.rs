@@ -175,6 +175,26 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("planning", "Preparing", "準備中"),
     ("translating", "Translating", "翻譯中"),
     ("retrying", "Retranslating flagged blocks", "重譯需核對的段落"),
+    ("draft", "Draft", "草擬"),
+    ("draft_needs_model", "Drafting needs a language model, and none is configured on this server: ask the administrator.", "草擬需要語言模型，但本伺服器未有設定：請聯絡管理員。"),
+    ("draft_type", "Type of document", "文件類型"),
+    ("draft_language", "Language of the draft", "草稿語言"),
+    ("draft_choose", "Show its fields", "顯示欄位"),
+    ("draft_fields", "Fields", "欄位"),
+    ("required", "required", "必填"),
+    ("draft_missing_hint", "A required field left empty is shown in the draft as a placeholder, with the question to answer.", "必填欄位如留空，草稿會以預留位置顯示，並列出需回答的問題。"),
+    ("draft_notes", "Notes: what the draft should say", "備註：草稿應表達的內容"),
+    ("draft_sources", "Source documents", "來源文件"),
+    ("draft_no_sources", "No ready documents in your library: the draft will be written from your notes and fields.", "文件庫中未有可用文件：草稿會按你的備註及欄位撰寫。"),
+    ("draft_submit", "Write the draft", "撰寫草稿"),
+    ("my_drafts", "My drafts", "我的草稿"),
+    ("drafting", "Drafting", "草擬中"),
+    ("reading", "Reading the sources", "讀取來源文件"),
+    ("no_drafts", "No drafts yet.", "尚未有草稿。"),
+    ("draft_created", "Created", "建立時間"),
+    ("draft_ai_notice", "AI-generated draft: check every statement against its sources, answer the questions and review the flagged sentences before use.", "人工智能生成的草稿：使用前請與來源核對每項陳述、回答問題，並檢查已標示的句子。"),
+    ("draft_questions", "Questions for you", "待你回答的問題"),
+    ("draft_checks", "Checks", "核對事項"),
 ];
 
 /// `key` in `lang`; the key itself when the table lacks it (a test keeps that from
@@ -215,6 +235,8 @@ pub fn script_words(lang: PageLang) -> serde_json::Value {
         "planning",
         "translating",
         "retrying",
+        "reading",
+        "drafting",
         "copied",
     ];
     FOR_SCRIPT

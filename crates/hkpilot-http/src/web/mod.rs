@@ -4,6 +4,7 @@
 //! API, so the page can never show more than the API would.
 
 pub(crate) mod account;
+pub(crate) mod drafts;
 pub(crate) mod i18n;
 pub(crate) mod pages;
 pub(crate) mod render;

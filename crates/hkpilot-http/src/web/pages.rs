@@ -78,6 +78,8 @@ async fn running_jobs(state: &AppState, pc: &PageCaller) -> HashMap<(JobKind, Do
                 JobParams::Ingest { document, .. } => document,
                 JobParams::Summarize { document, .. } => document,
                 JobParams::Translate { document, .. } => document,
+                // A draft belongs to no one document.
+                JobParams::Draft { .. } => return None,
             };
             Some(((j.kind, doc), j.id.0.clone()))
         })

@@ -16,6 +16,8 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("templates/error.html")),
     ("library.html", include_str!("templates/library.html")),
     ("document.html", include_str!("templates/document.html")),
+    ("draft.html", include_str!("templates/draft.html")),
+    ("draft_view.html", include_str!("templates/draft_view.html")),
     (
         "admin_users.html",
         include_str!("templates/admin_users.html"),

@@ -8,7 +8,11 @@ use super::convert::now_ms;
 use crate::error::{Result, StoreError};
 
 /// (version, name, SQL). Versions count from 1 without gaps.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "initial schema", V1), (2, "translations", V2)];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "initial schema", V1),
+    (2, "translations", V2),
+    (3, "drafts", V3),
+];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -170,6 +174,27 @@ CREATE TABLE translations (
     FOREIGN KEY (document_owner, document_id) REFERENCES documents(owner, id) ON DELETE CASCADE
 ) STRICT;
 CREATE INDEX translations_document ON translations(document_owner, document_id, created_at_ms);
+"#;
+
+/// Drafts written from a template. Unlike summaries and translations a draft belongs
+/// to its owner, not to a document: it may cite several documents or none, so the
+/// cited ids are kept as a JSON list (`sources`) and it is not deleted with any of
+/// them (a citation to a deleted document simply no longer resolves). The template
+/// type and language are typed columns so the list can show them without parsing.
+const V3: &str = r#"
+CREATE TABLE drafts (
+    id            TEXT PRIMARY KEY,
+    owner         TEXT NOT NULL REFERENCES users(id),
+    template      TEXT NOT NULL,
+    lang          TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    sources       TEXT NOT NULL,
+    request       TEXT NOT NULL,
+    model         TEXT,
+    result        TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX drafts_owner ON drafts(owner, created_at_ms);
 "#;
 
 /// Brings the database to [`SCHEMA_VERSION`], or refuses one that is newer.

@@ -11,6 +11,7 @@
 mod audit;
 mod convert;
 mod documents;
+mod drafts;
 mod jobs;
 mod migrations;
 mod sessions;

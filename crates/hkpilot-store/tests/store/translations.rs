@@ -123,9 +123,12 @@ async fn a_translation_needs_its_document_and_goes_with_it() {
 #[tokio::test]
 async fn an_older_database_gets_the_translations_table() {
     let env = open();
-    // Make the database look as version 1 left it.
+    // Make the database look as version 1 left it (later tables gone too).
     env.raw()
-        .execute_batch("DROP TABLE translations; DELETE FROM schema_migrations WHERE version >= 2;")
+        .execute_batch(
+            "DROP TABLE translations; DROP TABLE drafts;
+             DELETE FROM schema_migrations WHERE version >= 2;",
+        )
         .unwrap();
     let raw = env.raw();
     drop(env.store);

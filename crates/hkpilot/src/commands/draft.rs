@@ -10,11 +10,10 @@ use crate::cli::{DraftArgs, DraftFormat};
 use crate::config::Settings;
 use crate::error::{CliError, Kind};
 use hkpilot_core::{Document, Lang};
-use hkpilot_draft::compose::{flag_text, DraftLabels, SectionMode};
 use hkpilot_draft::{
     compose_draft, Draft, DraftError, DraftInput, DraftOptions, TemplateLibrary, Termbase,
 };
-use hkpilot_export::{draft_docx, DraftBlock, DraftDocx, DraftRun};
+use hkpilot_export::draft_docx;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -166,7 +165,7 @@ pub fn run(args: &DraftArgs, settings: &Settings) -> Result<Status, CliError> {
             v.push(b'\n');
             v
         }
-        DraftFormat::Docx => draft_docx(&docx_of(&draft))
+        DraftFormat::Docx => draft_docx(&hkpilot_draft::compose::docx_document(&draft))
             .map_err(|e| CliError::internal(format!("cannot write the Word file: {e}")))?,
     };
     match &args.output {
@@ -278,99 +277,4 @@ fn read_notes(arg: Option<&str>) -> Result<String, CliError> {
         ));
     }
     Ok(arg.to_string())
-}
-
-/// The draft as a Word document: title and notice, the questions, every section under
-/// its heading with citations as footnotes and flags highlighted, then the checks,
-/// sources and provenance.
-fn docx_of(d: &Draft) -> DraftDocx {
-    let l = DraftLabels::for_lang(d.lang);
-    let zh = d.lang.is_chinese();
-    let mut details: Vec<(String, String)> = Vec::new();
-    let model = d.provenance.model.clone().unwrap_or_default();
-    details.push((d.t(l.model), model));
-    for q in &d.missing_fields {
-        details.push((q.missing.label.clone(), q.prompt.clone()));
-    }
-    let mut blocks = Vec::new();
-    if !d.preamble.trim().is_empty() {
-        blocks.push(DraftBlock::Paragraph(vec![DraftRun::Text(
-            d.preamble.clone(),
-        )]));
-    }
-    for s in &d.sections {
-        blocks.push(DraftBlock::Heading {
-            level: 1,
-            text: s.heading.clone(),
-        });
-        if s.mode == SectionMode::Layout || s.sentences.is_empty() {
-            if !s.text.trim().is_empty() {
-                blocks.push(DraftBlock::Paragraph(vec![DraftRun::Text(s.text.clone())]));
-            }
-        } else {
-            let mut runs = Vec::new();
-            for (i, sentence) in s.sentences.iter().enumerate() {
-                let sep = if i > 0 && !zh { " " } else { "" };
-                runs.push(DraftRun::Text(format!("{sep}{}", sentence.text)));
-                for c in &sentence.citations {
-                    runs.push(DraftRun::Footnote(d.citation_text(c)));
-                }
-                for f in flag_text(sentence, s.mode, &l) {
-                    runs.push(DraftRun::Flag(format!(" [{}]", d.t(&f))));
-                }
-            }
-            blocks.push(DraftBlock::Paragraph(runs));
-        }
-        if let Some(note) = &s.note {
-            blocks.push(DraftBlock::Paragraph(vec![DraftRun::Flag(note.clone())]));
-        }
-    }
-    let mut checks: Vec<String> = d.warnings.clone();
-    checks.extend(
-        d.term_flags
-            .iter()
-            .map(|t| format!("{}: {} → {}", d.t(l.term), t.found, t.expected)),
-    );
-    if !checks.is_empty() {
-        blocks.push(DraftBlock::Heading {
-            level: 2,
-            text: d.t(l.checks),
-        });
-        for c in checks {
-            blocks.push(DraftBlock::Bullet(vec![DraftRun::Flag(c)]));
-        }
-    }
-    if !d.sources.is_empty() {
-        blocks.push(DraftBlock::Heading {
-            level: 2,
-            text: d.t(l.sources),
-        });
-        for s in &d.sources {
-            blocks.push(DraftBlock::Bullet(vec![DraftRun::Text(format!(
-                "{} — sha256 {}",
-                s.display(),
-                s.content_hash
-            ))]));
-        }
-    }
-    blocks.push(DraftBlock::Heading {
-        level: 2,
-        text: d.t(l.provenance),
-    });
-    for (k, v) in &d.provenance.settings {
-        blocks.push(DraftBlock::Bullet(vec![DraftRun::Text(format!(
-            "{k}: {v}"
-        ))]));
-    }
-    DraftDocx {
-        title: d.title.clone(),
-        lang: d.lang,
-        notice: Some(if zh {
-            format!("{} / AI-generated draft", d.t(l.notice))
-        } else {
-            l.notice.to_string()
-        }),
-        details,
-        blocks,
-    }
 }

@@ -1,0 +1,300 @@
+//! Drafts over HTTP: the API flow with a scripted model (ask, follow the job, list,
+//! fetch as JSON, Markdown and Word), a source another user may not read is not found
+//! and someone else's draft neither, a server without a model refuses with a clear
+//! message, and the Draft page: the form, and the draft shown escaped with its
+//! citations linked to the cited blocks.
+
+use std::sync::Arc;
+
+use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
+use hkpilot_llm::{ChatRequest, LlmBackend, LlmError, Role as ChatRole};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use serde_json::{json, Value};
+
+use crate::product_common::{expect_error, json_of, note, App, Auth, Session, ALICE, BOB, CAROL};
+
+/// Copies up to three numbered source lines, citing each; else the notes' sentences
+/// (where a test puts markup that the page must show as text).
+#[derive(Debug, Clone, Copy)]
+struct Copier;
+
+fn block<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let end = s[start..].find(close)? + start;
+    Some(&s[start..end])
+}
+
+impl Reply for Copier {
+    fn reply(&self, request: &ChatRequest) -> Result<String, LlmError> {
+        let user = message(request, ChatRole::User);
+        if let Some(source) = block(&user, "<source>\n", "</source>") {
+            return Ok(source
+                .lines()
+                .filter_map(|l| {
+                    let (k, text) = l.strip_prefix('[')?.split_once("] ")?;
+                    let k: u32 = k.parse().ok()?;
+                    Some(format!("- {text} [{k}]\n"))
+                })
+                .take(3)
+                .collect());
+        }
+        let notes = block(&user, "<notes>\n", "\n</notes>").unwrap_or("");
+        Ok(notes
+            .split_inclusive(['.', '。'])
+            .map(str::trim)
+            .filter(|s| s.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .take(2)
+            .map(|s| format!("- {s}\n"))
+            .collect())
+    }
+}
+
+fn model() -> Arc<dyn LlmBackend> {
+    Arc::new(ScriptedBackend::<Copier>::new(Copier))
+}
+
+fn request(sources: &[&str]) -> Value {
+    json!({
+        "type": "memo",
+        "lang": "en",
+        "fields": { "subject": "IT training 資訊科技培訓" },
+        "notes": "Nominate officers for the IT training. The course starts next month.",
+        "sources": sources,
+    })
+}
+
+async fn ask(app: &App, s: &Session, body: &Value) -> (u16, Value) {
+    json_of(
+        app.post("/api/drafts")
+            .session(s)
+            .json(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// Asks, waits for the job, and returns the draft's id.
+pub(crate) async fn draft(app: &App, s: &Session, body: &Value) -> String {
+    let (status, body) = ask(app, s, body).await;
+    assert_eq!(status, 202, "{body}");
+    let job = app.wait_job(s, body["job_id"].as_str().unwrap()).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(job["kind"], "draft", "{job}");
+    job["result"]["draft"]
+        .as_str()
+        .expect("the job names the draft")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_list_and_download_over_the_api() {
+    let app = App::with_model(model()).await;
+    let alice = app.sign_in(ALICE).await;
+    let doc = app
+        .ready_document(&alice, "briefing.md", note("draft"))
+        .await;
+    let id = draft(&app, &alice, &request(&[&doc])).await;
+
+    let (status, list) =
+        json_of(app.get("/api/drafts").session(&alice).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["type"], "memo");
+    assert_eq!(list[0]["lang"], "en");
+    assert_eq!(list[0]["sources"], json!([doc]));
+    assert_eq!(list[0]["ai_generated"], true);
+    assert!(list[0].get("draft").is_none(), "{list}");
+
+    let (status, one) = json_of(
+        app.get(&format!("/api/drafts/{id}"))
+            .session(&alice)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{one}");
+    let d = &one["draft"];
+    assert_eq!(d["ai_generated"], true);
+    assert!(!d["missing_fields"].as_array().unwrap().is_empty(), "{d}");
+    assert!(
+        d.to_string().contains(&format!("\"doc\":\"{doc}\"")),
+        "cites the source: {d}"
+    );
+
+    let r = app
+        .get(&format!("/api/drafts/{id}?format=md"))
+        .session(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
+    assert!(r.headers()[CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains(".md"));
+    assert!(!r.text().await.unwrap().trim().is_empty());
+
+    let r = app
+        .get(&format!("/api/drafts/{id}?format=docx"))
+        .session(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("wordprocessingml"));
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+    let (code, _) = expect_error(
+        app.get(&format!("/api/drafts/{id}?format=pdf"))
+            .session(&alice)
+            .send()
+            .await
+            .unwrap(),
+        400,
+    )
+    .await;
+    assert_eq!(code, "invalid_request");
+    let mut bad = request(&[]);
+    bad["lang"] = json!("fr");
+    let (status, body) = ask(&app, &alice, &bad).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["param"], "lang", "{body}");
+    let mut bad = request(&[]);
+    bad["type"] = json!("sonnet");
+    let (status, body) = ask(&app, &alice, &bad).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_sources_and_other_users_drafts_are_not_found() {
+    let app = App::with_model(model()).await;
+    let alice = app.sign_in(ALICE).await;
+    let doc = app
+        .ready_document(&alice, "briefing.md", note("perm"))
+        .await;
+    let id = draft(&app, &alice, &request(&[])).await;
+    for who in [BOB, CAROL] {
+        let s = app.sign_in(who).await;
+        let (status, body) = ask(&app, &s, &request(&[&doc])).await;
+        assert_eq!(status, 404, "{who}: {body}");
+        for path in [
+            format!("/api/drafts/{id}"),
+            format!("/api/drafts/{id}?format=md"),
+            format!("/api/drafts/{id}?format=docx"),
+        ] {
+            let (code, _) =
+                expect_error(app.get(&path).session(&s).send().await.unwrap(), 404).await;
+            assert_eq!(code, "not_found", "{who} {path}");
+        }
+        let (_, list) = json_of(app.get("/api/drafts").session(&s).send().await.unwrap()).await;
+        assert_eq!(list, json!([]), "{who}");
+    }
+    let (code, _) = expect_error(app.get("/api/drafts").send().await.unwrap(), 401).await;
+    assert_eq!(code, "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_model_drafting_is_refused_clearly() {
+    let app = App::start().await;
+    let alice = app.sign_in(ALICE).await;
+    let (status, body) = ask(&app, &alice, &request(&[])).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_request", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("language model"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_draft_page_shows_the_form_and_the_draft_escaped() {
+    let app = App::with_model(model()).await;
+    let alice = app.sign_in(ALICE).await;
+    let doc = app
+        .ready_document(&alice, "briefing.md", note("page"))
+        .await;
+
+    let html = app
+        .get("/draft?type=memo&lang=zh-Hant")
+        .session(&alice)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"href="/draft""#), "linked in the header");
+    assert!(html.contains(r#"name="field_subject""#), "{html}");
+    assert!(html.contains(r#"value="zh-Hant" selected"#), "{html}");
+    assert!(
+        html.contains(&format!(r#"value="{doc}""#)),
+        "sources offered: {html}"
+    );
+    assert!(
+        html.contains(r#"class="required""#),
+        "required fields marked"
+    );
+
+    let mut body = request(&[&doc]);
+    body["notes"] = json!("Nominate officers <script>alert(1)</script> for the IT training.");
+    body["fields"]["subject"] = json!("IT training <script>alert(2)</script> & 培訓");
+    let id = draft(&app, &alice, &body).await;
+    let list = app
+        .get("/draft")
+        .session(&alice)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&format!(r#"href="/drafts/{id}""#)),
+        "listed: {list}"
+    );
+
+    let r = app
+        .get(&format!("/drafts/{id}"))
+        .session(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)"), "escaped: {html}");
+    assert!(!html.contains("<script>alert(2)"), "escaped: {html}");
+    // The pipeline neutralises markup in notes; a field is filled in as given, and the
+    // page escapes it.
+    assert!(html.contains("alert(1)"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(2)"), "{html}");
+    assert!(html.contains("AI-generated"), "labelled: {html}");
+    assert!(
+        html.contains(&format!(r#"href="/documents/{doc}#b"#)),
+        "citations link to the cited block: {html}"
+    );
+    assert!(html.contains("Who is the memo to?"), "questions: {html}");
+    assert!(html.contains(&format!("/api/drafts/{id}?format=docx")));
+
+    let bob = app.sign_in(BOB).await;
+    let r = app
+        .get(&format!("/drafts/{id}"))
+        .session(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
