@@ -44,7 +44,7 @@ pub enum HttpError {
     #[error("the API key is not valid for this server; check the key you configured (HKPILOT_API_KEYS on the server)")]
     InvalidApiKey,
 
-    #[error("no endpoint at {method} {path}; the OpenAI-compatible API is under /v1/ (GET /v1/models, POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings)")]
+    #[error("no endpoint at {method} {path}; the product API is under /api/ (its OpenAPI document at GET /api/openapi.json, when the server has a data directory), the OpenAI-compatible API under /v1/ (GET /v1/models, POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings), the web page at /")]
     NotFound { method: String, path: String },
 
     #[error("{method} is not allowed on {path}; check the method your client sends")]
