@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod document;
 pub mod job;
 pub mod lang;

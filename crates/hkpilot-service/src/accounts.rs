@@ -196,7 +196,7 @@ impl Service {
         Ok(self.store.get_user(id).await?)
     }
 
-    async fn enabled_system_admins(&self) -> Result<usize> {
+    pub(crate) async fn enabled_system_admins(&self) -> Result<usize> {
         Ok(self
             .store
             .list_users(None)

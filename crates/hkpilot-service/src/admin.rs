@@ -26,19 +26,14 @@ impl Service {
     pub async fn set_disabled_unchecked(&self, username: &str, disabled: bool) -> Result<User> {
         let _serialised = self.account_changes.lock().await;
         let user = self.user_named(username).await?;
-        if disabled && !user.disabled && user.role == Role::SystemAdmin {
-            let admins = self
-                .all_users_unchecked()
-                .await?
-                .iter()
-                .filter(|u| u.role == Role::SystemAdmin && !u.disabled)
-                .count();
-            if admins <= 1 {
-                return Err(ServiceError::Conflict(
-                    "this is the last enabled system administrator: create another one first"
-                        .into(),
-                ));
-            }
+        if disabled
+            && !user.disabled
+            && user.role == Role::SystemAdmin
+            && self.enabled_system_admins().await? <= 1
+        {
+            return Err(ServiceError::Conflict(
+                "this is the last enabled system administrator: create another one first".into(),
+            ));
         }
         self.store.set_user_disabled(&user.id, disabled).await?;
         self.audit_raw(

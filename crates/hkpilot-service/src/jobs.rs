@@ -376,20 +376,7 @@ impl Service {
         request: SummaryRequest,
         progress: ProgressTx,
     ) -> Result<String, JobStop> {
-        let record = self
-            .store
-            .get_document(owner, id)
-            .await
-            .map_err(JobStop::internal)?;
-        let blob = record
-            .extracted
-            .clone()
-            .ok_or_else(|| JobStop::Failed("the document has not been read yet".into()))?;
-        let store = self.store.clone();
-        let document = tokio::task::spawn_blocking(move || store.blobs().get_document(&blob))
-            .await
-            .map_err(|e| JobStop::Failed(e.to_string()))?
-            .map_err(JobStop::internal)?;
+        let document = self.job_document(owner, id).await?;
         let length =
             Length::from_str(&request.length).map_err(|e| JobStop::Failed(e.to_string()))?;
         let summary: Summary = match (request.method, &self.model) {
@@ -404,7 +391,7 @@ impl Service {
                 };
                 let sink = GroundedProgress(progress);
                 let s = hkpilot_grounded::summarize_or_extract(
-                    &[&document],
+                    &[document.as_ref()],
                     Some(model.as_ref()),
                     &opts,
                     &sink,
@@ -442,7 +429,7 @@ impl Service {
                     ..Default::default()
                 };
                 tokio::task::spawn_blocking(move || {
-                    hkpilot_summarize::summarize_extractive(&[&document], &opts)
+                    hkpilot_summarize::summarize_extractive(&[document.as_ref()], &opts)
                 })
                 .await
                 .map_err(|e| JobStop::Failed(e.to_string()))?
@@ -478,6 +465,25 @@ impl Service {
         )
         .await;
         Ok(serde_json::json!({"summary": stored.id, "document": id.0}).to_string())
+    }
+}
+
+impl Service {
+    /// The read document a job works on (through the parsed-document cache).
+    pub(crate) async fn job_document(
+        &self,
+        owner: &UserId,
+        id: &DocumentId,
+    ) -> Result<Arc<Document>, JobStop> {
+        let record = self
+            .store
+            .get_document(owner, id)
+            .await
+            .map_err(JobStop::internal)?;
+        let blob = record
+            .extracted
+            .ok_or_else(|| JobStop::Failed("the document has not been read yet".into()))?;
+        Ok(self.extracted(&blob).await?)
     }
 }
 

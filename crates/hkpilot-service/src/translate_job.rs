@@ -40,16 +40,7 @@ impl Service {
         department: Option<String>,
         progress: ProgressTx,
     ) -> Result<String, JobStop> {
-        let record = self
-            .store
-            .get_document(owner, id)
-            .await
-            .map_err(JobStop::internal)?;
-        let blob = record
-            .extracted
-            .clone()
-            .ok_or_else(|| JobStop::Failed("the document has not been read yet".into()))?;
-        let document = self.extracted(&blob).await?;
+        let document = self.job_document(owner, id).await?;
         let to = request.to;
         let model = if needs_model(&document, to) {
             Some(self.model.clone().ok_or_else(|| {

@@ -398,3 +398,56 @@ async fn department_admins_manage_only_their_department() {
         Err(ServiceError::Invalid(_))
     ));
 }
+
+/// What `hkpilot admin` does on the server: the last system administrator stays,
+/// and a password reset ends the user's sessions and takes the new password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_line_administration_keeps_a_system_administrator() {
+    let env = Env::new();
+    let it = env
+        .department("it", "Information Technology", "資訊科技")
+        .await;
+    env.account("admin", &it, Role::SystemAdmin).await;
+    let refused = env.svc.set_disabled_unchecked("ADMIN", true).await;
+    assert!(
+        matches!(refused, Err(ServiceError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        env.svc.set_disabled_unchecked("nobody", true).await,
+        Err(ServiceError::NotFound(_))
+    ));
+    env.account("admin2", &it, Role::SystemAdmin).await;
+    let disabled = env.svc.set_disabled_unchecked("admin", true).await.unwrap();
+    assert!(disabled.disabled);
+    let enabled = env
+        .svc
+        .set_disabled_unchecked("admin", false)
+        .await
+        .unwrap();
+    assert!(!enabled.disabled);
+
+    let session = env.sign_in("admin2").await;
+    assert!(matches!(
+        env.svc
+            .reset_password_unchecked("admin2", "short".into())
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    env.svc
+        .reset_password_unchecked("admin2", "新的密碼 new password 2026".into())
+        .await
+        .unwrap();
+    assert!(matches!(
+        env.svc.session_caller(&session.session_token, None).await,
+        Err(ServiceError::Unauthenticated)
+    ));
+    env.svc
+        .sign_in(
+            "admin2",
+            "新的密碼 new password 2026",
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+        )
+        .await
+        .expect("the new password works");
+}
