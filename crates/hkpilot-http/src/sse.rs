@@ -3,11 +3,16 @@
 //!
 //! The SSE body owns the token stream, so when a client disconnects hyper drops the
 //! body, the token stream is dropped with it, and the backend stops computing.
+//!
+//! A request can wait a long time before its first token (queued behind others, or a
+//! long prompt being computed), so the stream sends an SSE comment every few seconds:
+//! proxies with idle timeouts keep the connection, and clients ignore comments.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::time::Duration;
 
-use axum::response::sse::{Event, Sse};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use hkpilot_llm::{LlmError, StreamEvent, TokenStream};
 use serde::Serialize;
@@ -70,8 +75,13 @@ pub(crate) fn respond(tokens: TokenStream, ctx: StreamCtx) -> Response {
         let event = pump.next().await?;
         Some((Ok::<_, Infallible>(event), pump))
     });
-    Sse::new(body).into_response()
+    Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE_EVERY))
+        .into_response()
 }
+
+/// Under the 30–60 s idle timeouts common in reverse proxies and load balancers.
+const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(10);
 
 fn json_event<T: Serialize>(value: &T) -> Event {
     // Our chunk types always serialise; the fallback keeps the stream well-formed.

@@ -275,6 +275,12 @@ async fn structured_output_always_parses_against_the_schema() {
             "b": {"const": 7},
             "c": {"anyOf": [{"type": "boolean"}, {"type": "integer"}]}
         }}),
+        // Patterns and formats: a file reference, a date, Chinese text in a class.
+        json!({"type": "object", "properties": {
+            "ref": {"type": "string", "pattern": "^[A-Z]{2,3}/[0-9]{1,4}(-[a-z]{1,8})?$"},
+            "date": {"type": "string", "format": "date"},
+            "zh": {"type": "string", "pattern": "^第[一二三四五六七八九十]{1,3}[條章]$"}
+        }, "required": ["ref", "date", "zh"]}),
     ];
     for (i, schema) in schemas.iter().enumerate() {
         for (j, prompt) in PROMPTS.iter().enumerate() {

@@ -66,6 +66,8 @@ pub enum ModelError {
     },
     #[error("the download of {url} failed: {detail}")]
     Download { url: String, detail: String },
+    #[error("another `hkpilot model pull` is downloading {} right now: wait for it to finish (it holds {})", file.display(), lock.display())]
+    PullInProgress { file: PathBuf, lock: PathBuf },
 }
 
 fn hint_for_status(status: u16) -> &'static str {
@@ -96,6 +98,7 @@ impl ModelError {
             ModelError::DiskFull { .. } => "disk_full",
             ModelError::Io { .. } => "io_error",
             ModelError::Download { .. } => "download_failed",
+            ModelError::PullInProgress { .. } => "pull_in_progress",
         }
     }
 
@@ -117,7 +120,8 @@ impl ModelError {
             | ModelError::Interrupted { .. }
             | ModelError::DiskFull { .. }
             | ModelError::Io { .. }
-            | ModelError::Download { .. } => false,
+            | ModelError::Download { .. }
+            | ModelError::PullInProgress { .. } => false,
         }
     }
 

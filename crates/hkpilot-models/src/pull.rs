@@ -3,7 +3,7 @@
 //! header always) and only then renamed into place, so a half-written or invalid file
 //! is never visible as a model.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -113,6 +113,9 @@ pub async fn pull(
         return already_present(dest, &source, expected).await;
     }
     let part = dir.join(format!("{file_name}{PART_SUFFIX}"));
+    // Two pulls of one file would append to the same `.part` and interleave bytes;
+    // the second one is refused while the first holds the lock.
+    let _lock = PullLock::acquire(&dir.join(format!("{file_name}{PART_SUFFIX}.lock")), &dest)?;
     let client = client(opts)?;
     let attempt = Attempt {
         client: &client,
@@ -200,6 +203,42 @@ pub async fn pull(
         already_present: false,
         resumed_from,
     })
+}
+
+/// An advisory lock on `<file>.part.lock`, held for the whole pull (the OS releases it
+/// if the process dies, so a killed pull never blocks the next one).
+struct PullLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl PullLock {
+    fn acquire(path: &Path, dest: &Path) -> Result<PullLock, ModelError> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| ModelError::io("create the pull lock", path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(PullLock {
+                path: path.to_path_buf(),
+                _file: file,
+            }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(ModelError::PullInProgress {
+                file: dest.to_path_buf(),
+                lock: path.to_path_buf(),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(ModelError::io("lock", path, e)),
+        }
+    }
+}
+
+impl Drop for PullLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so a pull that starts now makes a fresh file.
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// The same as [`pull`], on a private single-threaded runtime, for callers without one.

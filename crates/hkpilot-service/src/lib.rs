@@ -18,6 +18,7 @@ mod drafts;
 mod error;
 mod jobs;
 mod library;
+mod rewrites;
 mod summaries;
 mod translate_job;
 mod translations;
@@ -43,6 +44,7 @@ pub use drafts::{
 pub use error::{Result, ServiceError};
 pub use jobs::{JobEvent, JobParams};
 pub use library::{DocumentView, Upload};
+pub use rewrites::MAX_REWRITE_CHARS;
 pub use summaries::{SummaryMethodChoice, SummaryRequest};
 pub use translations::TranslationRequest;
 

@@ -101,7 +101,7 @@ fn child(source: &str, pages: usize) -> Result<(), Box<dyn std::error::Error>> {
         // A different order on every pass: a multiplicative permutation of indices.
         let n = paras.len() as u64;
         let step = [1u64, 7, 11, 13, 17, 19, 23, 29][(pass % 8) as usize];
-        let step = if n % step == 0 { 1 } else { step };
+        let step = if n.is_multiple_of(step) { 1 } else { step };
         for k in 0..n {
             let (heading, text) = &paras[((k * step + pass) % n) as usize];
             let kind = if *heading {

@@ -246,6 +246,10 @@ fn converts_traditional_to_simplified() {
         ("發展", "发展"),
         ("為市民服務", "为市民服务"),
         ("施政報告", "施政报告"),
+        // Place names alone and in a sentence of a Traditional document.
+        ("黃大仙區", "黄大仙区"),
+        ("黃大仙", "黄大仙"),
+        ("本局在黃大仙區設立辦事處。", "本局在黄大仙区设立办事处。"),
     ];
     for (hk, simp) in cases {
         assert_eq!(convert(hk, Lang::ZhHans), simp, "{hk}");

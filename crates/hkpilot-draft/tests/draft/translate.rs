@@ -465,3 +465,34 @@ async fn json_is_stable_and_every_block_has_a_flags_array() {
     assert_eq!(b["checks"]["source_figures"], 1);
     assert!(v["stats"]["chunks"].as_u64().unwrap() >= 1);
 }
+
+#[tokio::test]
+async fn traditional_to_simplified_converts_termbase_names_too() {
+    // District names are termbase entries; their Simplified rendering must win over
+    // the Traditional form (seen once: 黃大仙区, half converted).
+    let d = doc(|b| {
+        b.push(BlockKind::Paragraph, "8. 黃大仙區");
+        b.push(BlockKind::Paragraph, "本局在黃大仙區及東區設立辦事處。");
+        b.push_table(vec![
+            vec!["地區".into(), "試場".into()],
+            vec!["2. 東區".into(), "5".into()],
+            vec!["8. 黃大仙區".into(), "3".into()],
+        ]);
+    });
+    let t = translator(zh_to_en);
+    let out = run(&d, &t, TranslateOptions::new(Lang::ZhHans)).await;
+    let texts: Vec<&str> = out.blocks.iter().map(|b| b.translation.as_str()).collect();
+    assert_eq!(
+        texts[..2],
+        ["8. 黄大仙区", "本局在黄大仙区及东区设立办事处。"]
+    );
+    let OutKind::Table { rows } = &out.blocks[2].kind else {
+        panic!("a table: {:?}", out.blocks[2]);
+    };
+    let cells: Vec<&str> = rows
+        .iter()
+        .flatten()
+        .map(|c| c.translation.as_str())
+        .collect();
+    assert_eq!(cells, ["地区", "试场", "2. 东区", "5", "8. 黄大仙区", "3"]);
+}

@@ -13,7 +13,7 @@ use hkpilot_service::DraftRequest;
 use super::api::attachment;
 use super::caller::{service_of, ApiCaller};
 use super::translations::FormatQuery;
-use super::wire::{Accepted, DraftOut, DraftRequestIn};
+use super::wire::{Accepted, DraftOut, DraftRequestIn, RewriteIn, RewriteOut};
 use crate::body::{ApiQuery, JsonBody};
 use crate::{AppState, HttpError};
 
@@ -124,4 +124,16 @@ pub(crate) async fn get_draft(
             format!("format {other:?} is not offered: use json, md or docx"),
         )),
     }
+}
+
+#[utoipa::path(post, path = "/api/rewrite", tag = "drafts", request_body = RewriteIn, responses((status = 200, description = "the rewritten text with a diff and what to check; to-hant / to-hans need no model", body = RewriteOut), (status = 400, description = "an unknown operation, empty or too long text, or no model configured", body = crate::ErrorBody), (status = 401, description = "no session or key", body = crate::ErrorBody)))]
+pub(crate) async fn rewrite(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    JsonBody(body): JsonBody<RewriteIn>,
+) -> ApiResult<Json<RewriteOut>> {
+    let r = service_of(&state)?
+        .rewrite(&caller, &body.text, &body.op)
+        .await?;
+    Ok(Json(RewriteOut::of(&r)))
 }

@@ -55,6 +55,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             get(drafts::list_drafts).post(drafts::request_draft),
         )
         .route("/api/drafts/{id}", get(drafts::get_draft))
+        .route("/api/rewrite", post(drafts::rewrite))
         .route("/api/jobs/{id}", get(api::get_job).delete(api::cancel_job))
         .route("/api/jobs/{id}/events", get(api::job_events))
         .route("/api/users", get(api::list_users).post(api::create_user))
@@ -80,6 +81,10 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
             get(crate::web::drafts::draft_page).post(crate::web::drafts::draft_form),
         )
         .route("/drafts/{id}", get(crate::web::drafts::draft_view))
+        .route(
+            "/rewrite",
+            get(crate::web::rewrite::rewrite_page).post(crate::web::rewrite::rewrite_form),
+        )
         .route("/login", get(account::login).post(account::login_post))
         .route("/logout", post(account::logout))
         .route("/settings/lang", post(account::set_lang))

@@ -21,14 +21,14 @@ use super::{api, drafts, translations};
         api::delete_document, api::request_summary, api::list_summaries, api::get_summary,
         translations::request_translation, translations::list_translations,
         translations::get_translation,
-        drafts::request_draft, drafts::list_drafts, drafts::get_draft,
+        drafts::request_draft, drafts::list_drafts, drafts::get_draft, drafts::rewrite,
         api::get_job, api::cancel_job, api::job_events,
         api::list_users, api::create_user, api::set_disabled, api::set_role, api::audit, api::verify_audit,
     ),
     components(schemas(
         UserOut, DocumentOut, DocumentDetail, JobOut, Accepted, SummaryOut, SignInIn,
         SignInOut, ShareIn, ApiKeyIn, ApiKeyOut, NewUserIn, AuditEventOut, SummaryRequestIn,
-        DisableIn, RoleIn, ChainOut, TranslationRequestIn, TranslationOut, DraftRequestIn, DraftOut, crate::ErrorBody, crate::ErrorDetail,
+        DisableIn, RoleIn, ChainOut, TranslationRequestIn, TranslationOut, DraftRequestIn, DraftOut, RewriteIn, RewriteOut, DiffRunOut, RewriteFlagOut, crate::ErrorBody, crate::ErrorDetail,
     )),
     tags(
         (name = "session", description = "signing in and out, the caller, personal API keys"),

@@ -336,6 +336,88 @@ pub struct DraftRequestIn {
     pub sources: Option<Vec<String>>,
 }
 
+/// What a rewrite request says.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RewriteIn {
+    /// The text to rewrite (at most 6,000 characters).
+    pub text: String,
+    /// shorten, expand, plain, formal, tone:<word>, grammar, to-hant or to-hans.
+    pub op: String,
+}
+
+/// A rewrite: the new text, a diff of what changed, and what to check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RewriteOut {
+    /// The operation as asked.
+    pub op: String,
+    pub original: String,
+    pub rewritten: String,
+    pub changed: bool,
+    /// `word` (English), `character` (Chinese) or `mixed`.
+    pub diff_unit: String,
+    /// Equal / insert / delete runs: `equal`+`delete` texts give the original,
+    /// `equal`+`insert` texts the rewrite.
+    pub diff: Vec<DiffRunOut>,
+    /// Figures and names changed or dropped, sentences to review.
+    pub flags: Vec<RewriteFlagOut>,
+    /// True when a language model wrote the text (script conversion is not).
+    pub ai_generated: bool,
+    pub model: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// One run of a diff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffRunOut {
+    /// `equal`, `insert` or `delete`.
+    pub op: String,
+    pub text: String,
+}
+
+/// One thing to check in a rewrite.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RewriteFlagOut {
+    /// figure_changed, figure_dropped, name_changed, name_dropped, kept or usage_review.
+    pub kind: String,
+    pub text: String,
+    pub detail: Option<String>,
+}
+
+impl RewriteOut {
+    pub fn of(r: &hkpilot_draft::Rewrite) -> RewriteOut {
+        // The library's types serialise to exactly these names; going through JSON
+        // keeps one spelling of each.
+        let name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        RewriteOut {
+            op: r.op.clone(),
+            original: r.original.clone(),
+            rewritten: r.rewritten.clone(),
+            changed: r.changed,
+            diff_unit: r.diff_unit.to_string(),
+            diff: r
+                .diff
+                .iter()
+                .map(|d| DiffRunOut {
+                    op: name(serde_json::to_value(d.kind).unwrap_or_default()),
+                    text: d.text.clone(),
+                })
+                .collect(),
+            flags: r
+                .flags
+                .iter()
+                .map(|f| RewriteFlagOut {
+                    kind: name(serde_json::to_value(f.kind).unwrap_or_default()),
+                    text: f.text.clone(),
+                    detail: f.detail.clone(),
+                })
+                .collect(),
+            ai_generated: r.ai_generated,
+            model: r.model.clone(),
+            warnings: r.warnings.clone(),
+        }
+    }
+}
+
 /// A stored draft; `draft` (sections with sentences, citations and flags, the
 /// questions for missing fields, the sources and provenance) only when one is asked
 /// for by id.

@@ -8,6 +8,7 @@ pub(crate) mod drafts;
 pub(crate) mod i18n;
 pub(crate) mod pages;
 pub(crate) mod render;
+pub(crate) mod rewrite;
 pub(crate) mod translations;
 pub(crate) mod view;
 

@@ -18,6 +18,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("document.html", include_str!("templates/document.html")),
     ("draft.html", include_str!("templates/draft.html")),
     ("draft_view.html", include_str!("templates/draft_view.html")),
+    ("rewrite.html", include_str!("templates/rewrite.html")),
     (
         "admin_users.html",
         include_str!("templates/admin_users.html"),
@@ -52,16 +53,28 @@ fn environment() -> &'static Environment<'static> {
                 .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
         }
         env.add_function("t", translate);
+        env.add_function("page_label", page_label);
         env
     })
 }
 
-/// `t("key")`: the word in the page's language (the `lang` variable).
-fn translate(state: &State, key: &str) -> String {
-    let lang = state
+/// The page's language (the `html_lang` variable).
+fn page_lang(state: &State) -> PageLang {
+    state
         .lookup("html_lang")
         .and_then(|v| v.as_str().and_then(PageLang::parse))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// `page_label(n)`: "Page 3" or "第 3 頁"; the Chinese wraps the number, so it cannot
+/// be a word followed by the number.
+fn page_label(state: &State, n: i64) -> String {
+    i18n::word(page_lang(state), "page_n").replace("{n}", &n.to_string())
+}
+
+/// `t("key")`: the word in the page's language (the `html_lang` variable).
+fn translate(state: &State, key: &str) -> String {
+    let lang = page_lang(state);
     let w = i18n::word(lang, key);
     if w.is_empty() {
         key.to_string()
@@ -159,5 +172,21 @@ mod tests {
         assert!(html.contains("施政報告 &amp; &lt;b&gt;"));
         assert!(html.contains("返回文件庫"), "Chinese words: {html}");
         assert!(html.contains(r#"<html lang="zh-Hant">"#));
+    }
+
+    #[test]
+    fn page_labels_wrap_the_number_in_chinese() {
+        let env = environment();
+        let tmpl = env
+            .template_from_str("{{ page_label(3) }}")
+            .expect("inline template");
+        let en = tmpl
+            .render(minijinja::context! { html_lang => "en" })
+            .unwrap();
+        let zh = tmpl
+            .render(minijinja::context! { html_lang => "zh-Hant" })
+            .unwrap();
+        assert_eq!(en, "Page 3");
+        assert_eq!(zh, "第 3 頁");
     }
 }

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use hkpilot_core::DocumentId;
-use hkpilot_draft::translate::{render, Method, OutKind};
+use hkpilot_draft::translate::{render, FixKind, FlagKind, Method, MissReason, OutKind};
 use hkpilot_draft::Translation;
 use hkpilot_service::{Service, ServiceError, TranslationRequest};
 use hkpilot_store::TranslationRecord;
@@ -68,7 +68,77 @@ fn how(model: Option<&str>, zh: bool) -> String {
     }
 }
 
-fn pair(b: &hkpilot_draft::translate::TranslatedBlock) -> Option<PairView> {
+/// The label every translation carries, in Chinese (the pipeline writes it in English).
+fn notice_zh(t: &Translation) -> String {
+    let from = t.from.map_or("原文語言", lang_name);
+    let to = lang_name(t.to);
+    match t.model.as_deref() {
+        Some(m) => format!(
+            "由語言模型 {m} 從{from}機器翻譯為{to}（人工智能生成），可能有錯漏：使用前請與原文核對，已標示的段落尤須留意。"
+        ),
+        None => format!("由{from}自動轉換為{to}（不需語言模型）。使用前請與原文核對。"),
+    }
+}
+
+/// What to check in a block, in Chinese: the same facts as `render::notes`, which the
+/// pipeline writes in English.
+fn notes_zh(b: &hkpilot_draft::translate::TranslatedBlock) -> Vec<String> {
+    let at = |cell: Option<[usize; 2]>| {
+        cell.map(|[r, c]| format!("（第 {} 行第 {} 欄）", r + 1, c + 1))
+            .unwrap_or_default()
+    };
+    let mut out: Vec<String> = b
+        .flags
+        .iter()
+        .map(|f| {
+            let what = match f.kind {
+                FlagKind::Empty => "模型沒有輸出，保留原文，未翻譯",
+                FlagKind::ModelError => "模型出錯，保留原文，未翻譯",
+                FlagKind::NotTranslated => "譯文不是目標語言，可能未有翻譯",
+                FlagKind::SentenceGap => "譯文的句子明顯少於原文，可能有遺漏",
+                FlagKind::TooShort => "譯文比原文短得多，可能有遺漏",
+                FlagKind::TooLong => "譯文比原文長得多，可能加入了原文沒有的內容",
+                FlagKind::MissingFigures => "原文的數字未見於譯文",
+                FlagKind::AddedFigures => "譯文有原文沒有的數字",
+                FlagKind::UsageReview => "用詞可能不是香港慣用的意思，請檢查",
+            };
+            let items = if f.items.is_empty() {
+                String::new()
+            } else {
+                format!("：{}", f.items.join("、"))
+            };
+            format!("⚠ 請核對：{what}{items}{}", at(f.cell))
+        })
+        .collect();
+    for m in &b.term_misses {
+        let why = match m.reason {
+            MissReason::Absent => "譯文沒有此譯名",
+            MissReason::WrongScript => "字體或異體字不符",
+            MissReason::UnacceptableAlias => "用了不接受的別稱",
+        };
+        let found = m
+            .found
+            .as_deref()
+            .map(|f| format!("，譯文作「{f}」"))
+            .unwrap_or_default();
+        out.push(format!(
+            "⚠ 詞彙：「{}」須譯作「{}」（{why}{found}）{}",
+            m.source_text,
+            m.expected,
+            at(m.cell)
+        ));
+    }
+    out.extend(b.fixes.iter().map(|f| {
+        let why = match f.kind {
+            FixKind::TermScript => "詞彙庫的寫法",
+            FixKind::HkUsage => "香港慣用詞",
+        };
+        format!("已更正：{} → {}（{why}）", f.from, f.to)
+    }));
+    out
+}
+
+fn pair(b: &hkpilot_draft::translate::TranslatedBlock, zh: bool) -> Option<PairView> {
     let (kind, source_rows, rows) = match &b.kind {
         OutKind::PageBreak => return None,
         OutKind::Heading { .. } => ("heading", Vec::new(), Vec::new()),
@@ -93,10 +163,14 @@ fn pair(b: &hkpilot_draft::translate::TranslatedBlock) -> Option<PairView> {
         rows,
         flagged: b.is_flagged(),
         untranslated: b.method == Method::Untranslated,
-        notes: render::notes(b)
-            .into_iter()
-            .map(|n| n.replace("**", ""))
-            .collect(),
+        notes: if zh {
+            notes_zh(b)
+        } else {
+            render::notes(b)
+                .into_iter()
+                .map(|n| n.replace("**", ""))
+                .collect()
+        },
     })
 }
 
@@ -113,9 +187,9 @@ pub(crate) fn translation_view(
         how: how(t.model.as_deref(), zh),
         created: hk_time(record.created_at_ms),
         by,
-        notice: t.notice.clone(),
+        notice: if zh { notice_zh(t) } else { t.notice.clone() },
         flagged: t.stats.blocks_flagged,
-        blocks: t.blocks.iter().filter_map(pair).collect(),
+        blocks: t.blocks.iter().filter_map(|b| pair(b, zh)).collect(),
     }
 }
 

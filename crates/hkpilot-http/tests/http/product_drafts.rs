@@ -2,13 +2,14 @@
 //! fetch as JSON, Markdown and Word), a source another user may not read is not found
 //! and someone else's draft neither, a server without a model refuses with a clear
 //! message, and the Draft page: the form, and the draft shown escaped with its
-//! citations linked to the cited blocks.
+//! citations linked to the cited blocks; rewriting over the API and on the Rewrite
+//! page (diff, flags, AI label, script conversion without a model).
 
 use std::sync::Arc;
 
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmBackend, LlmError, Role as ChatRole};
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, ORIGIN};
 use serde_json::{json, Value};
 
 use crate::product_common::{expect_error, json_of, note, App, Auth, Session, ALICE, BOB, CAROL};
@@ -27,6 +28,18 @@ fn block<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
 impl Reply for Copier {
     fn reply(&self, request: &ChatRequest) -> Result<String, LlmError> {
         let user = message(request, ChatRole::User);
+        // A rewrite: each numbered piece back under its number, "big" made "large" and
+        // one figure changed (which the rewrite must flag).
+        if let Some(text) = block(&user, "<text>\n", "</text>") {
+            return Ok(text
+                .lines()
+                .filter_map(|l| {
+                    let (k, body) = l.strip_prefix('[')?.split_once("] ")?;
+                    let body = body.replace("big", "large").replace("30,000", "40,000");
+                    Some(format!("[{k}] {body}\n"))
+                })
+                .collect());
+        }
         if let Some(source) = block(&user, "<source>\n", "</source>") {
             return Ok(source
                 .lines()
@@ -297,4 +310,208 @@ async fn the_draft_page_shows_the_form_and_the_draft_escaped() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+}
+
+async fn rewrite(app: &App, s: &Session, text: &str, op: &str) -> (u16, Value) {
+    json_of(
+        app.post("/api/rewrite")
+            .session(s)
+            .json(&json!({ "text": text, "op": op }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rewriting_over_the_api_shows_the_diff_and_flags_changed_figures() {
+    let app = App::with_model(model()).await;
+    let alice = app.sign_in(ALICE).await;
+    let (status, r) = rewrite(
+        &app,
+        &alice,
+        "The big hall opens at 9 am. The fee is HK$30,000 a year.",
+        "plain",
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r["rewritten"],
+        "The large hall opens at 9 am. The fee is HK$40,000 a year."
+    );
+    assert_eq!(r["ai_generated"], true);
+    assert_eq!(r["changed"], true);
+    let runs = r["diff"].as_array().unwrap();
+    assert!(
+        runs.iter()
+            .any(|d| d["op"] == "delete" && d["text"] == "big"),
+        "{r}"
+    );
+    assert!(
+        runs.iter()
+            .any(|d| d["op"] == "insert" && d["text"] == "large"),
+        "{r}"
+    );
+    let flags = r["flags"].as_array().unwrap();
+    assert!(
+        flags.iter().any(|f| f["kind"] == "figure_changed"),
+        "a changed figure is flagged: {r}"
+    );
+
+    // Script conversion needs no model and is not labelled AI-generated.
+    let (status, r) = rewrite(&app, &alice, "資訊科技 and 軟件", "to-hans").await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["rewritten"], "资讯科技 and 软件");
+    assert_eq!(r["ai_generated"], false);
+
+    // Bad input: an unknown operation, nothing to rewrite, too much text.
+    let (status, r) = rewrite(&app, &alice, "Text.", "louder").await;
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("shorten"),
+        "{r}"
+    );
+    let (status, _) = rewrite(&app, &alice, "   ", "plain").await;
+    assert_eq!(status, 400);
+    let (status, r) = rewrite(&app, &alice, &"字".repeat(6_001), "plain").await;
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("6000"),
+        "{r}"
+    );
+
+    // The model call is audited (the script conversion is not a model call).
+    let events = app.svc.audit_export_unchecked().await.unwrap();
+    let calls: Vec<_> = events
+        .iter()
+        .filter(|e| e.action.as_str() == "model_call" && e.detail.contains("rewrite"))
+        .collect();
+    assert_eq!(calls.len(), 1, "{events:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_model_only_script_conversion_rewrites() {
+    let app = App::start().await;
+    let alice = app.sign_in(ALICE).await;
+    let (status, r) = rewrite(&app, &alice, "The big hall.", "shorten").await;
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no language model"),
+        "{r}"
+    );
+    let (status, r) = rewrite(&app, &alice, "软件和信息", "to-hant").await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["rewritten"], "軟件和資訊", "Hong Kong usage");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rewrite_page_opens_a_draft_and_marks_the_changes() {
+    let app = App::with_model(model()).await;
+    let alice = app.sign_in(ALICE).await;
+    let doc = app
+        .ready_document(&alice, "briefing.md", note("rewrite"))
+        .await;
+    let id = draft(&app, &alice, &request(&[&doc])).await;
+    let html = app
+        .get(&format!("/drafts/{id}"))
+        .session(&alice)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(r#"href="/rewrite?draft={id}""#)),
+        "{html}"
+    );
+    let r = app
+        .get(&format!("/rewrite?draft={id}"))
+        .session(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Nominate officers"),
+        "the draft's text is loaded: {html}"
+    );
+
+    // Someone else's draft cannot be opened for rewriting.
+    let bob = app.sign_in(BOB).await;
+    let r = app
+        .get(&format!("/rewrite?draft={id}"))
+        .session(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    let r = app
+        .post("/rewrite")
+        .session(&alice)
+        .header(ORIGIN, app.origin())
+        .form(&[
+            ("_csrf", alice.csrf.as_str()),
+            ("text", "The big hall <b>opens</b> at 9 am."),
+            ("op", "plain"),
+            ("tone", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<del>big</del>"), "{html}");
+    assert!(html.contains("<ins>large</ins>"), "{html}");
+    assert!(!html.contains("<b>opens</b>"), "escaped: {html}");
+    assert!(html.contains("AI-generated rewrite"), "labelled: {html}");
+
+    // The page in Chinese, converting to Simplified: no AI label, words translated.
+    let r = app
+        .post("/settings/lang")
+        .header(COOKIE, alice.cookie())
+        .header(ORIGIN, app.origin())
+        .form(&[
+            ("_csrf", alice.csrf.as_str()),
+            ("lang", "zh-Hant"),
+            ("back", "/rewrite"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let r = app
+        .post("/rewrite")
+        .session(&alice)
+        .header(ORIGIN, app.origin())
+        .form(&[
+            ("_csrf", alice.csrf.as_str()),
+            ("text", "黃大仙區的資訊科技"),
+            ("op", "to-hans"),
+            ("tone", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("改寫後的文字"), "{html}");
+    assert!(html.contains("黄大仙区的资讯科技"), "{html}");
+    assert!(!html.contains("人工智能生成的改寫"), "{html}");
+
+    // A form without its CSRF token is refused.
+    let r = app
+        .post("/rewrite")
+        .session(&alice)
+        .header(ORIGIN, app.origin())
+        .form(&[("text", "The big hall."), ("op", "plain")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::pattern::{format_pattern, pattern_to_gbnf};
 use crate::LlmError;
 
 /// Converts a JSON schema to a GBNF grammar whose start rule is `root`.
@@ -286,6 +287,24 @@ impl<'a> Converter<'a> {
     ) -> Result<String, LlmError> {
         match t {
             "string" => {
+                let pattern = match obj.get("pattern") {
+                    Some(Value::String(p)) => Some(p.as_str()),
+                    Some(_) => return Err(bad("`pattern` must be a string")),
+                    None => obj
+                        .get("format")
+                        .and_then(Value::as_str)
+                        .and_then(format_pattern),
+                };
+                if let Some(p) = pattern {
+                    if obj.contains_key("minLength") || obj.contains_key("maxLength") {
+                        return Err(bad(
+                            "`pattern` or `format` together with minLength/maxLength is not supported; put the length into the pattern",
+                        ));
+                    }
+                    let ch = self.prim("char");
+                    let inner = pattern_to_gbnf(p, &ch)?;
+                    return Ok(self.add(&format!("{hint}-string"), format!(r#""\"" {inner} "\"""#)));
+                }
                 let min = usize_field(obj, "minLength")?.unwrap_or(0);
                 let max = usize_field(obj, "maxLength")?;
                 if max.is_some_and(|m| m < min) {

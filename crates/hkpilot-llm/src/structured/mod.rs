@@ -4,11 +4,14 @@
 //!
 //! Supported schema subset: `type` (object, array, string, number, integer, boolean,
 //! null, or a list of these), `properties`, `required`, `items`, `minItems`,
-//! `maxItems`, `minLength`, `maxLength`, `enum`, `const`, `anyOf`/`oneOf`, and `$ref`
-//! into `#/$defs` or `#/definitions`. Objects with `properties` admit no other keys.
+//! `maxItems`, `minLength`, `maxLength`, `pattern` (see [`pattern`] for the regex
+//! subset), `format` (date, time, date-time and uuid enforced; others are annotations),
+//! `enum`, `const`, `anyOf`/`oneOf`, and `$ref` into `#/$defs` or `#/definitions`.
+//! Objects with `properties` admit no other keys.
 //! Anything else is rejected with `invalid_request` rather than silently ignored.
 
 mod gbnf;
+mod pattern;
 mod validate;
 
 pub use gbnf::json_schema_to_gbnf;

@@ -92,6 +92,17 @@ fn check_type(
             if num("minLength").is_some_and(|m| n < m) || num("maxLength").is_some_and(|m| n > m) {
                 return Err(format!("{path}: string length {n} out of bounds"));
             }
+            let pattern = obj.get("pattern").and_then(Value::as_str).or_else(|| {
+                obj.get("format")
+                    .and_then(Value::as_str)
+                    .and_then(super::pattern::format_pattern)
+            });
+            if let Some(p) = pattern {
+                let re = regex::Regex::new(p).map_err(|e| format!("{path}: bad pattern: {e}"))?;
+                if !re.is_match(s) {
+                    return Err(format!("{path}: {s:?} does not match {p:?}"));
+                }
+            }
             Ok(())
         }
         ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),

@@ -409,3 +409,38 @@ fn full_disk_is_reported_as_such() {
     assert!(err.to_string().contains("free some space"), "{err}");
     assert!(!store.dir().join(FILE).exists());
 }
+
+#[test]
+fn a_second_pull_of_the_same_file_is_refused_while_the_first_runs() {
+    let bytes = tiny_model_bytes("tiny");
+    let server = TestServer::start(vec![("/tiny.gguf", bytes, Behaviour::Serve)]);
+    let (_tmp, store) = scratch_store();
+    std::fs::create_dir_all(store.dir()).expect("dir");
+    // What a running pull holds: the lock on `<file>.part.lock`.
+    let lock_path = store.dir().join("tiny.gguf.part.lock");
+    let held = std::fs::File::create(&lock_path).expect("lock file");
+    held.lock().expect("take the lock");
+    let err = pull_blocking(
+        &store,
+        &request(server.url("/tiny.gguf")),
+        &opts(0),
+        &mut |_| {},
+    )
+    .expect_err("refused");
+    assert_eq!(err.code(), "pull_in_progress", "{err}");
+    assert!(err.to_string().contains("wait for it to finish"), "{err}");
+    assert!(server.seen().is_empty(), "no request was sent");
+    assert!(!store.dir().join(FILE).exists());
+    // Once the first pull ends, the next one goes ahead and cleans the lock up.
+    held.unlock().expect("unlock");
+    drop(held);
+    pull_blocking(
+        &store,
+        &request(server.url("/tiny.gguf")),
+        &opts(0),
+        &mut |_| {},
+    )
+    .expect("pull after the lock is released");
+    assert!(store.dir().join(FILE).exists());
+    assert!(!lock_path.exists(), "the lock file is removed");
+}
