@@ -1,7 +1,8 @@
 // End-to-end test of HKPilot's page in headless Chromium, as an officer would use it:
 // sign in, upload a Chinese government PDF, summarise it, click a citation and see
-// the passage, switch the page to Chinese, and fail to open a colleague's document
-// from another department. Screenshots go to e2e/screenshots/ for a person to look at.
+// the passage, switch the page to Chinese, translate, draft a memo from the PDF with
+// the model, rewrite text with a diff, and fail to open a colleague's document from
+// another department. Screenshots go to e2e/screenshots/ for a person to look at.
 //
 // Run by e2e/run.sh, which starts the server and creates the accounts.
 import assert from "node:assert/strict";
@@ -99,9 +100,38 @@ try {
   await page.waitForSelector("#translation-text", { timeout: 120_000 });
   const translated = await page.locator("#translation-text").innerText();
   assert.ok(translated.includes("试场"), "Simplified characters in the translation");
+  assert.ok(translated.includes("黄大仙区"), "place names converted too");
   assert.ok(translated.includes("試場"), "the Traditional source beside it");
   await page.locator("#translation-text").scrollIntoViewIfNeeded();
   await page.screenshot({ path: shots + "05-translation.png", fullPage: false });
+
+  // 6c. Draft a memo in English from the PDF with the real model: it comes back as a
+  // job, labelled AI-generated, with citations into the source or questions.
+  await page.goto(base + "/draft?type=memo&lang=en");
+  await page.locator('input[name="field_subject"]').fill("Examination venues 2021 試場安排");
+  await page.locator("#notes").fill("Tell colleagues how many examination venues there were in each district, and ask them to confirm the arrangements by Friday.");
+  await page.locator('input[name="source"]').first().check();
+  await page.locator('form[action="/draft"][method="post"] button[type="submit"]').click();
+  await page.waitForSelector('a[href^="/drafts/"]', { timeout: 600_000 });
+  await page.locator('a[href^="/drafts/"]').first().click();
+  await page.waitForSelector("article");
+  const draftText = await page.locator("main").innerText();
+  assert.ok(draftText.includes("人工智能生成"), "the draft is marked AI-generated");
+  assert.ok(await page.locator("article section h2").count() > 0, "the template's sections");
+  await page.screenshot({ path: shots + "06a-draft.png", fullPage: true });
+
+  // 6d. Rewrite: the draft opens in the Rewrite page; a Chinese sentence converted to
+  // Simplified shows its changes as a diff.
+  await page.getByRole("link", { name: /Rewrite this draft|改寫此草稿/ }).click();
+  await page.waitForURL(/\/rewrite\?draft=/);
+  assert.ok((await page.locator("#rw-text").inputValue()).length > 20, "the draft's text is loaded");
+  await page.locator("#rw-text").fill("黃大仙區的試場數目將於下星期公佈。");
+  await page.getByLabel(/To Simplified Chinese|轉為簡體中文/).check();
+  await page.getByRole("button", { name: /^(Rewrite|改寫)$/ }).click();
+  await page.waitForSelector(".diff");
+  assert.equal(await page.locator("#rw-new").inputValue(), "黄大仙区的试场数目将于下星期公布。");
+  assert.ok(await page.locator(".diff ins").count() > 0 && await page.locator(".diff del").count() > 0, "the diff marks insertions and deletions");
+  await page.screenshot({ path: shots + "06b-rewrite.png", fullPage: true });
 
   // 7. A colleague from another department cannot open it.
   await page.getByRole("button", { name: /Sign out|登出/ }).click();

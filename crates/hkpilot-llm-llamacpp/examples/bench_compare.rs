@@ -7,7 +7,8 @@
 //! bench_compare single MODEL THREADS [PROMPT_TOKENS=512] [GEN_TOKENS=128] [REPS=3]
 //! bench_compare concurrent MODEL THREADS PROMPTS.json distinct|shared N_CTX [MAX_TOKENS=128] [streams|unified]
 //!     (KV layout: per-sequence streams by default, as llama-server -np gives its slots)
-//! Every mode: BENCH_FLASH_ATTENTION=1 runs the engine with flash attention on.
+//! Every mode: BENCH_FLASH_ATTENTION=1 runs the engine with flash attention on;
+//! BENCH_N_BATCH=N sets the tokens per decode call.
 //! bench_compare distinct MODEL THREADS N PROMPT_TOKENS GEN_TOKENS N_CTX [LAYOUT=both]
 //!     N distinct prompts of exactly PROMPT_TOKENS tokens sent at once (engine with
 //!     n_parallel N, 1 cache slot, KV layout unified|streams|both), then N other
@@ -97,11 +98,19 @@ fn engine(
     c.prefix_cache = prefix;
     c.kv_unified = unified;
     c.flash_attention = flash_attention();
+    if let Some(n) = n_batch() {
+        c.n_batch = n;
+    }
     println!(
         "engine: n_ctx {} ({} per sequence) n_batch {} n_parallel {} n_cache_slots {} kv_unified {} prefix_cache {} threads {} flash_attention {}",
         c.n_ctx, c.n_ctx_seq(), c.n_batch, c.n_parallel, c.n_cache_slots, c.kv_unified, c.prefix_cache, threads, c.flash_attention
     );
     Arc::new(LlamaEngine::load(c).expect("load model"))
+}
+
+/// BENCH_N_BATCH=N sets the tokens of one decode call (the engine's default is 512).
+fn n_batch() -> Option<u32> {
+    std::env::var("BENCH_N_BATCH").ok()?.parse().ok()
 }
 
 /// BENCH_FLASH_ATTENTION=1 turns flash attention on (the engine's default is off).
@@ -314,6 +323,9 @@ fn engine_with(
     c.prefix_cache = prefix;
     c.kv_unified = unified;
     c.flash_attention = flash_attention();
+    if let Some(n) = n_batch() {
+        c.n_batch = n;
+    }
     println!(
         "engine: n_ctx {} ({} per sequence) n_batch {} n_parallel {} n_cache_slots {} kv_unified {} prefix_cache {} threads {threads} flash_attention {}",
         c.n_ctx, c.n_ctx_seq(), c.n_batch, c.n_parallel, c.n_cache_slots, c.kv_unified, c.prefix_cache, c.flash_attention

@@ -261,6 +261,26 @@ pub struct ServeArgs {
     #[arg(long, env = "HKPILOT_THREADS", value_name = "N")]
     pub threads: Option<u32>,
 
+    /// Requests each model decodes together (default 4); more wait in its queue.
+    #[arg(long, env = "HKPILOT_PARALLEL", value_name = "N")]
+    pub parallel: Option<u32>,
+
+    /// Tokens one decode step may take from prompts (default 512); 2048 measured
+    /// faster with flash attention and many long prompts at once.
+    #[arg(long, env = "HKPILOT_BATCH_SIZE", value_name = "TOKENS")]
+    pub batch_size: Option<u32>,
+
+    /// Give each of the --parallel requests its own ctx-size / parallel KV cells
+    /// instead of one shared pool: faster with many long distinct prompts at once, but
+    /// one request can then use only its share of the context.
+    #[arg(long, env = "HKPILOT_KV_STREAMS")]
+    pub kv_streams: bool,
+
+    /// Flash attention on the CPU: faster prompts when many long requests run at once;
+    /// batched output is then not bit-identical to one-at-a-time output.
+    #[arg(long, env = "HKPILOT_FLASH_ATTENTION")]
+    pub flash_attention: bool,
+
     /// Largest upload accepted by the page and the API, in megabytes (default 100).
     #[arg(long, env = "HKPILOT_MAX_UPLOAD_MB", value_name = "MB")]
     pub max_upload_mb: Option<u64>,

@@ -47,6 +47,10 @@ pub struct ServerFileConfig {
     pub max_body_bytes: Option<usize>,
     pub ctx_size: Option<u32>,
     pub threads: Option<u32>,
+    pub parallel: Option<u32>,
+    pub batch_size: Option<u32>,
+    pub kv_streams: Option<bool>,
+    pub flash_attention: Option<bool>,
     pub max_upload_mb: Option<u64>,
     pub secure_cookies: Option<bool>,
     pub workers: Option<usize>,
@@ -142,6 +146,13 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     pub ctx_size: Option<u32>,
     pub threads: Option<u32>,
+    /// Requests a local model decodes together; the engine's default if None.
+    pub parallel: Option<u32>,
+    /// Tokens per decode step; the engine's default if None.
+    pub batch_size: Option<u32>,
+    /// One KV stream per parallel request instead of a shared pool.
+    pub kv_streams: bool,
+    pub flash_attention: bool,
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
     /// Largest upload the page and the API accept.
     pub max_upload_bytes: u64,
@@ -299,6 +310,14 @@ fn server_settings(
         .or(file.max_upload_mb)
         .unwrap_or(100);
     let workers = args.and_then(|a| a.workers).or(file.workers).unwrap_or(2);
+    let parallel = args.and_then(|a| a.parallel).or(file.parallel);
+    let batch_size = args.and_then(|a| a.batch_size).or(file.batch_size);
+    if parallel == Some(0) || batch_size == Some(0) {
+        return Err(CliError::usage(
+            "invalid_config",
+            "server.parallel and server.batch_size must be greater than zero",
+        ));
+    }
     if max_upload_mb == 0 || workers == 0 {
         return Err(CliError::usage(
             "invalid_config",
@@ -318,6 +337,11 @@ fn server_settings(
         max_body_bytes,
         ctx_size: args.and_then(|a| a.ctx_size).or(file.ctx_size),
         threads: args.and_then(|a| a.threads).or(file.threads),
+        parallel,
+        batch_size,
+        kv_streams: args.is_some_and(|a| a.kv_streams) || file.kv_streams.unwrap_or(false),
+        flash_attention: args.is_some_and(|a| a.flash_attention)
+            || file.flash_attention.unwrap_or(false),
         remotes,
         max_upload_bytes: max_upload_mb.saturating_mul(1024 * 1024),
         secure_cookies: args.is_some_and(|a| a.secure_cookies)

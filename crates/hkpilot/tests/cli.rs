@@ -473,6 +473,48 @@ fn serve_answers_openai_requests_with_the_default_model() {
 }
 
 #[test]
+fn serve_takes_the_engine_layout_flags() {
+    let out = hkpilot()
+        .args(["serve", "--port", "0", "--parallel", "0", "--models-dir"])
+        .arg(models_dir())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("must be greater than zero"), "{err}");
+
+    let server = start_server(&[
+        "--parallel".as_ref(),
+        "2".as_ref(),
+        "--kv-streams".as_ref(),
+        "--flash-attention".as_ref(),
+        "--batch-size".as_ref(),
+        "1024".as_ref(),
+        "--models-dir".as_ref(),
+        models_dir().as_os_str(),
+    ]);
+    let req = serde_json::json!({
+        "messages": [{"role": "user", "content": "施政報告 Policy Address"}],
+        "max_tokens": 6,
+        "temperature": 0
+    });
+    let (status, body) = http(&server.addr, "POST", "/v1/chat/completions", &req.to_string());
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["usage"]["completion_tokens"], 6, "{v}");
+    // Each of the 2 streams holds half of the 2,048 cells: a longer prompt is refused.
+    let long = serde_json::json!({
+        "messages": [{"role": "user", "content": "word ".repeat(1500)}],
+        "max_tokens": 4
+    });
+    let (status, body) = http(&server.addr, "POST", "/v1/chat/completions", &long.to_string());
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("context_length_exceeded"), "{body}");
+}
+
+#[test]
 fn serve_refuses_a_public_address_without_api_keys() {
     let out = hkpilot()
         .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--models-dir"])

@@ -107,6 +107,10 @@ fn serve_options(settings: &Settings) -> Result<serve::ServeOptions, CliError> {
         max_body_bytes: server.max_body_bytes,
         n_ctx: server.ctx_size,
         threads: server.threads,
+        parallel: server.parallel,
+        batch_size: server.batch_size,
+        kv_streams: server.kv_streams,
+        flash_attention: server.flash_attention,
         remotes: server.remotes.clone(),
         // A remote named first on --model / HKPILOT_MODEL is the default backend.
         default_name: settings.models.first().filter(|m| is_remote(m)).cloned(),

@@ -30,6 +30,13 @@ pub struct ServeOptions {
     pub n_ctx: Option<u32>,
     /// Inference threads per engine; physical cores if None.
     pub threads: Option<u32>,
+    /// Requests each engine decodes together; the engine's default if None.
+    pub parallel: Option<u32>,
+    /// Tokens per decode step; the engine's default if None.
+    pub batch_size: Option<u32>,
+    /// One KV stream per parallel request (`EngineConfig::kv_unified = false`).
+    pub kv_streams: bool,
+    pub flash_attention: bool,
     /// Remote OpenAI-compatible servers (config `[[remote]]`), served by name.
     pub remotes: Vec<hkpilot_llm_openai::OpenAiConfig>,
     /// The backend that answers requests naming no model, when not the first local one.
@@ -146,12 +153,20 @@ async fn open_service(
             ),
         )
     })?;
-    // One pass gets half the engine's cells, so two can run beside chat requests.
+    // One pass gets half the engine's cells, so two can run beside chat requests; with
+    // KV streams a request has only its own stream.
     let n_ctx = opts.n_ctx.unwrap_or(4096) as usize;
+    let per_request = if opts.kv_streams {
+        n_ctx / opts.parallel.unwrap_or(4).max(1) as usize
+    } else {
+        n_ctx / 2
+    };
     let config = hkpilot_service::ServiceConfig {
         max_upload_bytes: opts.max_upload_bytes,
         workers: opts.workers,
-        summary_window: opts.summary_window.unwrap_or((n_ctx / 2).clamp(1024, 4096)),
+        summary_window: opts
+            .summary_window
+            .unwrap_or(per_request.clamp(512, 4096).min(n_ctx)),
         summary_parallel: 2,
         ..Default::default()
     };
@@ -186,6 +201,14 @@ fn load_one(path: &Path, opts: &ServeOptions) -> Result<Arc<dyn LlmBackend>, Cli
         config.n_ctx = n;
     }
     config.n_threads = opts.threads;
+    if let Some(n) = opts.parallel {
+        config.n_parallel = n;
+    }
+    if let Some(n) = opts.batch_size {
+        config.n_batch = n;
+    }
+    config.kv_unified = !opts.kv_streams;
+    config.flash_attention = opts.flash_attention;
     eprintln!("hkpilot serve: loading {}", path.display());
     let engine = LlamaEngine::load(config).map_err(llm_error)?;
     Ok(Arc::new(engine))
