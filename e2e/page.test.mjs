@@ -110,7 +110,7 @@ try {
   await page.goto(base + "/draft?type=memo&lang=en");
   await page.locator('input[name="field_subject"]').fill("Examination venues 2021 試場安排");
   await page.locator("#notes").fill("Tell colleagues how many examination venues there were in each district, and ask them to confirm the arrangements by Friday.");
-  await page.locator('input[name="source"]').first().check();
+  await page.locator("label", { hasText: pdfName }).locator('input[name="source"]').check();
   await page.locator('form[action="/draft"][method="post"] button[type="submit"]').click();
   await page.waitForSelector('a[href^="/drafts/"]', { timeout: 600_000 });
   await page.locator('a[href^="/drafts/"]').first().click();
@@ -118,6 +118,8 @@ try {
   const draftText = await page.locator("main").innerText();
   assert.ok(draftText.includes("人工智能生成"), "the draft is marked AI-generated");
   assert.ok(await page.locator("article section h2").count() > 0, "the template's sections");
+  assert.ok(!draftText.includes("not_in_source"), "flags in words, not codes");
+  assert.ok(await page.locator(`a[href="${new URL(docUrl).pathname}"]`).count() > 0, "the PDF is listed as the source");
   await page.screenshot({ path: shots + "06a-draft.png", fullPage: true });
 
   // 6d. Rewrite: the draft opens in the Rewrite page; a Chinese sentence converted to

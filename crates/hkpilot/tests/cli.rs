@@ -500,7 +500,12 @@ fn serve_takes_the_engine_layout_flags() {
         "max_tokens": 6,
         "temperature": 0
     });
-    let (status, body) = http(&server.addr, "POST", "/v1/chat/completions", &req.to_string());
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/chat/completions",
+        &req.to_string(),
+    );
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["usage"]["completion_tokens"], 6, "{v}");
@@ -509,7 +514,12 @@ fn serve_takes_the_engine_layout_flags() {
         "messages": [{"role": "user", "content": "word ".repeat(1500)}],
         "max_tokens": 4
     });
-    let (status, body) = http(&server.addr, "POST", "/v1/chat/completions", &long.to_string());
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/chat/completions",
+        &long.to_string(),
+    );
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("context_length_exceeded"), "{body}");
 }

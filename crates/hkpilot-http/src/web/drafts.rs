@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use hkpilot_core::{DocumentId, JobKind, Lang};
+use hkpilot_draft::compose::DraftLabels;
 use hkpilot_service::{draft_template, templates, DraftRequest, DRAFT_LANGS};
 use hkpilot_store::DocumentState;
 use serde::{Deserialize, Serialize};
@@ -274,26 +275,29 @@ struct CitedSource {
     name: String,
 }
 
-/// A sentence flag's kind in the reader's words.
-fn flag_words(kind: &str, zh: bool) -> String {
-    let (en, tc) = match kind {
-        "no_citation" => (
-            "no citation: check against the sources",
-            "未有引述：請與來源核對",
-        ),
-        "unsupported" => ("not supported by the cited text", "引述的文字不支持此句"),
-        "figure_mismatch" | "number_mismatch" => ("figures to check", "數字需核對"),
-        "name_mismatch" => ("names to check", "名稱需核對"),
-        _ => ("to check", "需核對"),
-    };
-    let words = if zh { tc } else { en };
-    if matches!(
-        kind,
-        "no_citation" | "unsupported" | "figure_mismatch" | "number_mismatch" | "name_mismatch"
-    ) {
-        words.to_string()
-    } else {
-        format!("{words} ({kind})")
+/// A sentence flag in the reader's words: the draft library's own labels, in the
+/// page's language; a figure or name missing from the source is named.
+fn flag_words(flag: &Value, cited: bool, zh: bool) -> String {
+    let l = DraftLabels::for_lang(if zh { Lang::ZhHant } else { Lang::En });
+    match flag["kind"].as_str().unwrap_or_default() {
+        "no_citation" => l.no_citation.to_string(),
+        "unsupported" => l.unsupported.to_string(),
+        "not_in_source" => {
+            // Sentences from the sources cite them; sentences from the notes do not.
+            let missing = if cited {
+                l.not_in_source
+            } else {
+                l.not_in_notes
+            };
+            match flag["text"].as_str().filter(|t| !t.is_empty()) {
+                Some(t) => format!("{missing}{}{t}", l.colon),
+                None => missing.to_string(),
+            }
+        }
+        other => {
+            let check = if zh { "需核對" } else { "to check" };
+            format!("{check} ({other})")
+        }
     }
 }
 
@@ -346,7 +350,7 @@ pub(crate) async fn draft_view(
                         .collect(),
                     flags: array(x, "flags")
                         .iter()
-                        .map(|fl| flag_words(fl["kind"].as_str().unwrap_or(""), zh))
+                        .map(|fl| flag_words(fl, !array(x, "citations").is_empty(), zh))
                         .collect(),
                 })
                 .collect(),
