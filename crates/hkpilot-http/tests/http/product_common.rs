@@ -14,7 +14,7 @@ use hkpilot_llm::testing::EchoBackend;
 use hkpilot_llm::LlmBackend;
 use hkpilot_service::{NewAccount, Service, ServiceConfig};
 use hkpilot_store::{SqliteStore, Store};
-use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -343,6 +343,44 @@ impl App {
         .await;
         assert_eq!(status, 200, "{list}");
         list[0]["id"].as_str().expect("summary id").to_string()
+    }
+
+    /// The HTML of a page as `s` sees it (any status).
+    pub async fn page_html(&self, s: &Session, path: &str) -> String {
+        self.get(path)
+            .session(s)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Switches `s`'s page language (`en` or `zh-Hant`) through the page's form.
+    pub async fn set_page_lang(&self, s: &Session, lang: &str) {
+        let r = self
+            .post("/settings/lang")
+            .header(COOKIE, s.cookie())
+            .header(ORIGIN, self.origin())
+            .form(&[("_csrf", s.csrf.as_str()), ("lang", lang), ("back", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
+    }
+
+    /// Posts a page form as `s` from the page's own origin, CSRF token included.
+    pub async fn post_form(&self, s: &Session, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", s.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(path)
+            .session(s)
+            .header(ORIGIN, self.origin())
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The sign-in form: (its `_csrf` token, the login-CSRF cookie pair).

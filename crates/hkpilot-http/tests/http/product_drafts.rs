@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmBackend, LlmError, Role as ChatRole};
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, ORIGIN};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, ORIGIN};
 use serde_json::{json, Value};
 
 use crate::product_common::{expect_error, json_of, note, App, Auth, Session, ALICE, BOB, CAROL};
@@ -416,27 +416,12 @@ async fn the_rewrite_page_opens_a_draft_and_marks_the_changes() {
         .ready_document(&alice, "briefing.md", note("rewrite"))
         .await;
     let id = draft(&app, &alice, &request(&[&doc])).await;
-    let html = app
-        .get(&format!("/drafts/{id}"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_html(&alice, &format!("/drafts/{id}")).await;
     assert!(
         html.contains(&format!(r#"href="/rewrite?draft={id}""#)),
         "{html}"
     );
-    let r = app
-        .get(&format!("/rewrite?draft={id}"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let html = app.page_html(&alice, &format!("/rewrite?draft={id}")).await;
     assert!(
         html.contains("Nominate officers"),
         "the draft's text is loaded: {html}"
@@ -452,19 +437,12 @@ async fn the_rewrite_page_opens_a_draft_and_marks_the_changes() {
         .unwrap();
     assert_eq!(r.status(), 404);
 
-    let r = app
-        .post("/rewrite")
-        .session(&alice)
-        .header(ORIGIN, app.origin())
-        .form(&[
-            ("_csrf", alice.csrf.as_str()),
-            ("text", "The big hall <b>opens</b> at 9 am."),
-            ("op", "plain"),
-            ("tone", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let fields = [
+        ("text", "The big hall <b>opens</b> at 9 am."),
+        ("op", "plain"),
+        ("tone", ""),
+    ];
+    let r = app.post_form(&alice, "/rewrite", &fields).await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("<del>big</del>"), "{html}");
@@ -473,33 +451,18 @@ async fn the_rewrite_page_opens_a_draft_and_marks_the_changes() {
     assert!(html.contains("AI-generated rewrite"), "labelled: {html}");
 
     // The page in Chinese, converting to Simplified: no AI label, words translated.
-    let r = app
-        .post("/settings/lang")
-        .header(COOKIE, alice.cookie())
-        .header(ORIGIN, app.origin())
-        .form(&[
-            ("_csrf", alice.csrf.as_str()),
-            ("lang", "zh-Hant"),
-            ("back", "/rewrite"),
-        ])
-        .send()
+    app.set_page_lang(&alice, "zh-Hant").await;
+    let fields = [
+        ("text", "黃大仙區的資訊科技"),
+        ("op", "to-hans"),
+        ("tone", ""),
+    ];
+    let html = app
+        .post_form(&alice, "/rewrite", &fields)
+        .await
+        .text()
         .await
         .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let r = app
-        .post("/rewrite")
-        .session(&alice)
-        .header(ORIGIN, app.origin())
-        .form(&[
-            ("_csrf", alice.csrf.as_str()),
-            ("text", "黃大仙區的資訊科技"),
-            ("op", "to-hans"),
-            ("tone", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let html = r.text().await.unwrap();
     assert!(html.contains("改寫後的文字"), "{html}");
     assert!(html.contains("黄大仙区的资讯科技"), "{html}");
     assert!(!html.contains("人工智能生成的改寫"), "{html}");

@@ -268,28 +268,8 @@ async fn without_a_model_only_the_script_changes() {
     assert!(html.contains("script conversion only (no model)"), "{html}");
 
     // In Chinese, the label is Chinese too (the pipeline writes it in English).
-    let r = app
-        .post("/settings/lang")
-        .header(COOKIE, alice.cookie())
-        .header(ORIGIN, app.origin())
-        .form(&[
-            ("_csrf", alice.csrf.as_str()),
-            ("lang", "zh-Hant"),
-            ("back", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let html = app
-        .get(&format!("/documents/{zh}"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    app.set_page_lang(&alice, "zh-Hant").await;
+    let html = app.page_html(&alice, &format!("/documents/{zh}")).await;
     assert!(
         html.contains("自動轉換為简体中文（不需語言模型）"),
         "{html}"
