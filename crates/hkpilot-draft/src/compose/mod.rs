@@ -323,12 +323,22 @@ pub async fn compose_draft(
     };
     let lang_code = if lang.is_chinese() { "zh" } else { "en" };
     if !knows(lang_code) {
-        warnings.push(format!(
-            "The model {} lists its languages as {}, not {}: expect a poor draft, and check every sentence.",
-            model.name,
-            model.languages.join(", "),
-            lang.tag()
-        ));
+        warnings.push(if lang == Lang::En {
+            format!(
+                "The model {} lists its languages as {}, not en: expect a poor draft, and check every sentence.",
+                model.name,
+                model.languages.join(", ")
+            )
+        } else {
+            tr(
+                lang,
+                &format!(
+                    "模型 {} 所列語言為 {}，不包括中文：草稿質素可能欠佳，請逐句核對。",
+                    model.name,
+                    model.languages.join(", ")
+                ),
+            )
+        });
     }
     if sources.is_empty()
         && template
@@ -455,16 +465,20 @@ pub async fn compose_draft(
             .join(sep);
         if let Some(written_lang) = checks::written_in(&sec.text) {
             if written_lang.is_chinese() != lang.is_chinese() {
-                warnings.push(format!(
-                    "Section \"{}\": the model wrote in {}, not in {} as asked.",
-                    sec.heading,
-                    if written_lang.is_chinese() {
-                        "Chinese"
-                    } else {
-                        "English"
-                    },
-                    lang.tag()
-                ));
+                warnings.push(if lang == Lang::En {
+                    format!(
+                        "Section \"{}\": the model wrote in Chinese, not in en as asked.",
+                        sec.heading
+                    )
+                } else {
+                    tr(
+                        lang,
+                        &format!(
+                            "「{}」部分：模型以英文撰寫，而非所要求的中文。",
+                            sec.heading
+                        ),
+                    )
+                });
             }
         }
         term_flags_all.extend(term_flags(input.termbase, &sec.id, &sec.text, lang));
