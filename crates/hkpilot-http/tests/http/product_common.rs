@@ -14,7 +14,9 @@ use hkpilot_llm::testing::EchoBackend;
 use hkpilot_llm::LlmBackend;
 use hkpilot_service::{NewAccount, Service, ServiceConfig};
 use hkpilot_store::{SqliteStore, Store};
-use reqwest::header::{HeaderMap, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::header::{
+    HeaderMap, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE,
+};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -355,6 +357,35 @@ impl App {
             .text()
             .await
             .unwrap()
+    }
+
+    /// Downloads `path` as `s`: a 200 whose Content-Type contains `content_type` and whose
+    /// Content-Disposition names a `.{extension}` file; returns the body (a Word file
+    /// is checked to be a zip).
+    pub async fn download(
+        &self,
+        s: &Session,
+        path: &str,
+        content_type: &str,
+        extension: &str,
+    ) -> Vec<u8> {
+        let r = self.get(path).session(s).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let header = |name| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (ct, cd) = (header(CONTENT_TYPE), header(CONTENT_DISPOSITION));
+        assert!(ct.contains(content_type), "{path}: Content-Type {ct}");
+        assert!(cd.contains(&format!(".{extension}")), "{path}: {cd}");
+        let body = r.bytes().await.unwrap().to_vec();
+        if extension == "docx" {
+            assert!(body.starts_with(b"PK"), "{path}: a Word file is a zip");
+        }
+        body
     }
 
     /// Switches `s`'s page language (`en` or `zh-Hant`) through the page's form.

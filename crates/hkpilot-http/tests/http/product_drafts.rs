@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmBackend, LlmError, Role as ChatRole};
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, ORIGIN};
+use reqwest::header::ORIGIN;
 use serde_json::{json, Value};
 
 use crate::product_common::{expect_error, json_of, note, App, Auth, Session, ALICE, BOB, CAROL};
@@ -138,35 +138,22 @@ async fn draft_list_and_download_over_the_api() {
         "cites the source: {d}"
     );
 
-    let r = app
-        .get(&format!("/api/drafts/{id}?format=md"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("text/markdown"));
-    assert!(r.headers()[CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .contains(".md"));
-    assert!(!r.text().await.unwrap().trim().is_empty());
-
-    let r = app
-        .get(&format!("/api/drafts/{id}?format=docx"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .contains("wordprocessingml"));
-    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let md = app
+        .download(
+            &alice,
+            &format!("/api/drafts/{id}?format=md"),
+            "text/markdown",
+            "md",
+        )
+        .await;
+    assert!(!String::from_utf8(md).unwrap().trim().is_empty());
+    app.download(
+        &alice,
+        &format!("/api/drafts/{id}?format=docx"),
+        "wordprocessingml",
+        "docx",
+    )
+    .await;
 
     let (code, _) = expect_error(
         app.get(&format!("/api/drafts/{id}?format=pdf"))

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmBackend, LlmError, Role as ChatRole};
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, ORIGIN};
+use reqwest::header::{COOKIE, ORIGIN};
 use serde_json::{json, Value};
 
 use crate::product_common::{
@@ -135,38 +135,25 @@ async fn translate_list_and_download_over_the_api() {
         "{t}"
     );
 
-    let r = app
-        .get(&format!("/api/translations/{id}?format=md"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("text/markdown"));
-    assert!(r.headers()[CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .contains(".md"));
-    let md = r.text().await.unwrap();
+    let md = app
+        .download(
+            &alice,
+            &format!("/api/translations/{id}?format=md"),
+            "text/markdown",
+            "md",
+        )
+        .await;
+    let md = String::from_utf8(md).unwrap();
     assert!(md.starts_with("> "), "labelled first: {md}");
     assert!(md.contains("譯文"), "{md}");
 
-    let r = app
-        .get(&format!("/api/translations/{id}?format=docx"))
-        .session(&alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .contains("wordprocessingml"));
-    let bytes = r.bytes().await.unwrap();
-    assert!(bytes.starts_with(b"PK"), "a Word file is a zip");
+    app.download(
+        &alice,
+        &format!("/api/translations/{id}?format=docx"),
+        "wordprocessingml",
+        "docx",
+    )
+    .await;
 
     let (code, _) = expect_error(
         app.get(&format!("/api/translations/{id}?format=pdf"))

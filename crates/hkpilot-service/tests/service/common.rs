@@ -8,10 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hkpilot_auth::Argon2Params;
-use hkpilot_core::{Department, DepartmentId, DocumentId, Job, JobId, JobState, Role, UiLang};
+use hkpilot_core::{
+    AuditEvent, Department, DepartmentId, DocumentId, Job, JobId, JobState, Role, UiLang,
+};
 use hkpilot_llm::LlmBackend;
 use hkpilot_service::{Caller, NewAccount, Service, ServiceConfig, ServiceError, SignedIn, Upload};
-use hkpilot_store::{DocumentRecord, DocumentState, SqliteStore, Store};
+use hkpilot_store::{AuditQuery, DocumentRecord, DocumentState, SqliteStore, Store};
 use tempfile::TempDir;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -148,6 +150,21 @@ impl Env {
         id
     }
 
+    /// The audit events about `doc` that `reader` may read, oldest first.
+    pub async fn document_audit(&self, reader: &Caller, doc: &DocumentId) -> Vec<AuditEvent> {
+        self.svc
+            .audit_events(
+                reader,
+                AuditQuery {
+                    document: Some(doc.clone()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .events
+    }
+
     /// Creates an account (as `hkpilot admin` would), signs it in and returns the
     /// caller behind its session.
     pub async fn person(&self, username: &str, department: &DepartmentId, role: Role) -> Caller {
@@ -269,4 +286,9 @@ pub fn outcome<T>(r: Result<T, ServiceError>) -> Outcome {
             _ => panic!("expected allowed, not found or forbidden, got {e:?}"),
         },
     }
+}
+
+/// An audit event's JSON detail.
+pub fn detail(event: &AuditEvent) -> serde_json::Value {
+    serde_json::from_str(&event.detail).expect("audit detail is JSON")
 }

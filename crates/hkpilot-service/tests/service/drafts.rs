@@ -11,9 +11,8 @@ use hkpilot_core::{AuditAction, DocumentId, JobKind, Lang, Role};
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmError, Role as ChatRole};
 use hkpilot_service::{draft_template, DraftRequest, ServiceError};
-use hkpilot_store::AuditQuery;
 
-use crate::common::{note, Env};
+use crate::common::{detail, note, Env};
 
 /// Copies up to three numbered source lines, citing each; else the notes' sentences.
 #[derive(Debug, Clone, Copy)]
@@ -134,31 +133,20 @@ async fn a_draft_job_stores_the_draft_with_citations_and_is_audited() {
     assert!(env.svc.drafts(&b).await.unwrap().is_empty());
 
     let sys = env.person("sys.admin", &csb, Role::SystemAdmin).await;
-    let log = env
-        .svc
-        .audit_events(
-            &sys,
-            AuditQuery {
-                document: Some(doc.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .events;
+    let log = env.document_audit(&sys, &doc.id).await;
     let call = log
         .iter()
         .find(|e| e.action == AuditAction::ModelCall)
         .expect("the model call is audited");
-    let detail: serde_json::Value = serde_json::from_str(&call.detail).unwrap();
-    assert_eq!(detail["purpose"], "draft");
+    let call_detail = detail(call);
+    assert_eq!(call_detail["purpose"], "draft");
     let event = log
         .iter()
         .find(|e| e.action == AuditAction::DraftCreated)
         .expect("the draft is audited");
     assert_eq!(event.actor.as_ref(), Some(&a.user.id));
-    let detail: serde_json::Value = serde_json::from_str(&event.detail).unwrap();
-    assert_eq!(detail["draft"], did.as_str());
+    let event_detail = detail(event);
+    assert_eq!(event_detail["draft"], did.as_str());
     env.stop_jobs().await;
 }
 

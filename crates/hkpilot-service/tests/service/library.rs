@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hkpilot_core::{AuditAction, JobId, JobState, Lang, Role, SourceFormat};
 use hkpilot_service::{JobEvent, SummaryRequest};
-use hkpilot_store::{AuditQuery, DocumentState};
+use hkpilot_store::DocumentState;
 use tokio::sync::broadcast;
 
 use crate::common::{pdf, upload_of, Env, CHINESE_PDF, ENGLISH_PDF, JOB_TIMEOUT};
@@ -147,18 +147,8 @@ async fn upload_read_summarise_download_and_audit() {
     assert_eq!(bytes, zh_bytes);
     assert_eq!(rec.file_name, "政務主任招聘.pdf");
 
-    let log = env
-        .svc
-        .audit_events(
-            &env.person("sys.admin", &csb, Role::SystemAdmin).await,
-            AuditQuery {
-                document: Some(zh.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .events;
+    let sys = env.person("sys.admin", &csb, Role::SystemAdmin).await;
+    let log = env.document_audit(&sys, &zh).await;
     let actions: Vec<&AuditAction> = log.iter().map(|e| &e.action).collect();
     assert_eq!(
         actions,

@@ -9,9 +9,8 @@ use hkpilot_core::{AuditAction, JobState, Role};
 use hkpilot_llm::testing::{message, Reply, ScriptedBackend};
 use hkpilot_llm::{ChatRequest, LlmError, Role as ChatRole};
 use hkpilot_service::{ServiceError, SummaryMethodChoice, SummaryRequest};
-use hkpilot_store::AuditQuery;
 
-use crate::common::{note, Env};
+use crate::common::{detail, note, Env};
 
 /// "Summarises" by copying every other `[k] text` line as `- text [k]`, at most three.
 #[derive(Debug, Clone, Copy)]
@@ -122,26 +121,14 @@ async fn a_model_summary_is_cited_stored_and_audited() {
     }
 
     let sys = env.person("sys.admin", &csb, Role::SystemAdmin).await;
-    let log = env
-        .svc
-        .audit_events(
-            &sys,
-            AuditQuery {
-                document: Some(doc.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .events;
+    let log = env.document_audit(&sys, &doc.id).await;
     let calls: Vec<_> = log
         .iter()
         .filter(|e| e.action == AuditAction::ModelCall)
         .collect();
     assert_eq!(calls.len(), 1, "{log:?}");
     assert_eq!(calls[0].actor.as_ref(), Some(&a.user.id));
-    let detail: serde_json::Value = serde_json::from_str(&calls[0].detail).unwrap();
-    assert_eq!(detail["model"], "scripted");
+    assert_eq!(detail(calls[0])["model"], "scripted");
     assert!(log.iter().any(|e| e.action == AuditAction::Summary));
     env.stop_jobs().await;
 }

@@ -12,7 +12,7 @@ use hkpilot_llm::{ChatRequest, LlmError, Role as ChatRole};
 use hkpilot_service::{ServiceError, TranslationRequest};
 use hkpilot_store::AuditQuery;
 
-use crate::common::{note, outcome, upload_of, Env, Outcome};
+use crate::common::{detail, note, outcome, upload_of, Env, Outcome};
 
 /// Answers every `[k] text` line inside `<source>` with a Chinese sentence per source
 /// sentence, keeping the line's figures, as `[k] …`.
@@ -131,33 +131,22 @@ async fn a_translation_job_stores_every_block_and_is_audited() {
     assert_eq!(chinese.method, Method::Kept, "{chinese:?}");
 
     let sys = env.person("sys.admin", &csb, Role::SystemAdmin).await;
-    let log = env
-        .svc
-        .audit_events(
-            &sys,
-            AuditQuery {
-                document: Some(doc.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .events;
+    let log = env.document_audit(&sys, &doc.id).await;
     let call = log
         .iter()
         .find(|e| e.action == AuditAction::ModelCall)
         .expect("the model call is audited");
-    let detail: serde_json::Value = serde_json::from_str(&call.detail).unwrap();
-    assert_eq!(detail["model"], "scripted");
-    assert_eq!(detail["purpose"], "translation");
+    let call_detail = detail(call);
+    assert_eq!(call_detail["model"], "scripted");
+    assert_eq!(call_detail["purpose"], "translation");
     let event = log
         .iter()
         .find(|e| e.action == AuditAction::Translation)
         .expect("the translation is audited");
     assert_eq!(event.actor.as_ref(), Some(&a.user.id));
-    let detail: serde_json::Value = serde_json::from_str(&event.detail).unwrap();
-    assert_eq!(detail["translation"], tid.as_str());
-    assert_eq!(detail["to"], "zh-Hant");
+    let event_detail = detail(event);
+    assert_eq!(event_detail["translation"], tid.as_str());
+    assert_eq!(event_detail["to"], "zh-Hant");
     env.stop_jobs().await;
 }
 
