@@ -221,24 +221,13 @@ async fn chinese_and_english_pdfs_are_read_summarised_and_downloaded() {
     assert!(md.contains("[^1]:"), "footnotes: {md}");
     assert!(md.contains(zh_name), "footnotes name the file: {md}");
 
-    let r = app
-        .get(&format!("/api/summaries/{zh_summary}?format=docx"))
-        .session(&s)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.headers()[CONTENT_TYPE],
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    );
-    let disposition = r.headers()[CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(disposition.contains(".docx"), "{disposition}");
-    let docx = r.bytes().await.unwrap();
-    assert!(docx.starts_with(b"PK"), "a zip archive");
+    app.download(
+        &s,
+        &format!("/api/summaries/{zh_summary}?format=docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    )
+    .await;
 
     let r = app
         .get(&format!("/api/summaries/{zh_summary}?format=pdf"))
