@@ -12,6 +12,9 @@ DATA=$(mktemp -d)
 trap 'kill -9 "${PID:-0}" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 export HKPILOT_DATA_DIR="$DATA" HKPILOT_PASSWORD="restart-password-2026"
 export HKPILOT_MODEL_DIR=${HKPILOT_MODEL_DIR:-$(realpath ../.models)}
+# One inference thread: beside a browser (or a loaded CI machine) two spin-waiting
+# model threads lose whole time slices at every barrier.
+export HKPILOT_THREADS=${HKPILOT_THREADS:-1}
 "$BIN" admin create-user --username officer --department csb >/dev/null
 
 start() {

@@ -12,6 +12,9 @@ trap 'kill "${PID:-0}" 2>/dev/null || true; wait "${PID:-0}" 2>/dev/null || true
 export HKPILOT_DATA_DIR="$DATA" HKPILOT_PASSWORD="e2e-password-長密碼-2026"
 # The default model setup installs; the page summarises with it or without a model.
 export HKPILOT_MODEL_DIR=${HKPILOT_MODEL_DIR:-$(realpath ../.models)}
+# One inference thread: beside a browser (or a loaded CI machine) two spin-waiting
+# model threads lose whole time slices at every barrier.
+export HKPILOT_THREADS=${HKPILOT_THREADS:-1}
 "$BIN" admin create-user --username chan.taiman --name "陳大文 Chan Tai-man" --department csb \
   --department-name-en "Civil Service Bureau" --department-name-zh "公務員事務局" >/dev/null
 "$BIN" admin create-user --username wong.siuming --name "黃小明 Wong Siu-ming" --department hyd \

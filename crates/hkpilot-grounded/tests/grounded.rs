@@ -32,7 +32,9 @@ fn smollm2(n_ctx: u32, parallel: u32) -> hkpilot_llm_llamacpp::LlamaEngine {
     c.n_ctx = n_ctx * parallel;
     c.n_parallel = parallel;
     c.n_cache_slots = 1;
-    c.n_threads = Some(2);
+    // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    c.n_threads = Some(1);
     hkpilot_llm_llamacpp::LlamaEngine::load(c).expect("SmolLM2 loads")
 }
 

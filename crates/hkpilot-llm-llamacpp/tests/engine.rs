@@ -450,7 +450,9 @@ async fn real_smollm2_knows_the_capital_of_france() {
         .expect("SmolLM2 is not installed: run scripts/setup.sh (or set HKPILOT_TEST_MODEL)");
     let mut c = EngineConfig::new(path);
     c.n_ctx = 1024;
-    c.n_threads = Some(2);
+    // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    c.n_threads = Some(1);
     let e = LlamaEngine::load(c).unwrap();
     let mut req = ChatRequest::new(vec![ChatMessage::user("What is the capital of France?")]);
     // Pure greedy decoding of this 135M model starts with "L'Étoile, la Marseillaise"
@@ -474,7 +476,9 @@ async fn shared_stories260k_generates() {
     );
     let mut c = EngineConfig::new(path.clone());
     c.n_ctx = 256;
-    c.n_threads = Some(2);
+    // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    c.n_threads = Some(1);
     let e = LlamaEngine::load(c).unwrap();
     let out = complete(&e, "Once upon a time", greedy(16)).await;
     assert!(!out.text.trim().is_empty());

@@ -296,6 +296,17 @@ fn server_settings(
         Err(_) => file.api_keys.clone(),
     };
     let api_keys: Vec<String> = api_keys.into_iter().filter(|k| !k.is_empty()).collect();
+    // `--threads` is a `serve` flag (clap reads its variable there), but every command
+    // that runs a model (summarize, translate, draft, eval) honours HKPILOT_THREADS too.
+    let env_threads = match std::env::var("HKPILOT_THREADS") {
+        Ok(v) if args.is_none() => Some(v.trim().parse::<u32>().map_err(|_| {
+            CliError::usage(
+                "invalid_config",
+                format!("HKPILOT_THREADS must be a whole number of threads, not {v:?}"),
+            )
+        })?),
+        _ => None,
+    };
     let max_body_bytes = file
         .max_body_bytes
         .unwrap_or(hkpilot_http::DEFAULT_MAX_BODY_BYTES);
@@ -336,7 +347,10 @@ fn server_settings(
         api_keys,
         max_body_bytes,
         ctx_size: args.and_then(|a| a.ctx_size).or(file.ctx_size),
-        threads: args.and_then(|a| a.threads).or(file.threads),
+        threads: args
+            .and_then(|a| a.threads)
+            .or(env_threads)
+            .or(file.threads),
         parallel,
         batch_size,
         kv_streams: args.is_some_and(|a| a.kv_streams) || file.kv_streams.unwrap_or(false),

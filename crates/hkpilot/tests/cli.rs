@@ -17,6 +17,9 @@ fn hkpilot() -> Command {
             cmd.env_remove(key);
         }
     }
+    // One inference thread: two tests run at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    cmd.env("HKPILOT_THREADS", "1");
     cmd
 }
 
@@ -216,6 +219,21 @@ fn unknown_language_and_length_are_usage_errors() {
         .assert()
         .code(2);
     hkpilot().args(["summarize"]).assert().code(2);
+    // HKPILOT_THREADS reaches every command that runs a model, not only `serve`.
+    let out = hkpilot()
+        .env("HKPILOT_THREADS", "many")
+        .args(["summarize", "--model", "SmolLM2-135M-Instruct.Q4_1"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&out).contains("HKPILOT_THREADS"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
 }
 
 #[test]
@@ -419,6 +437,8 @@ fn start_server_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Ser
     }
     let mut child = cmd
         .args(["serve", "--port", "0", "--ctx-size", "2048"])
+        // One inference thread, as in `hkpilot()`.
+        .env("HKPILOT_THREADS", "1")
         .args(args)
         .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())

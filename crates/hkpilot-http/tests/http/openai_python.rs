@@ -25,7 +25,9 @@ async fn official_openai_python_client() {
             let mut c = EngineConfig::new(p);
             c.name = Some("smollm2".into());
             c.n_ctx = 2048;
-            c.n_threads = Some(2);
+            // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+            // threads each oversubscribe a 2-core machine and slow every step several-fold.
+            c.n_threads = Some(1);
             (load(c), true)
         }
         None => {

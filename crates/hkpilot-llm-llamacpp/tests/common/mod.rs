@@ -47,7 +47,9 @@ pub fn config(path: &Path) -> EngineConfig {
     c.n_batch = 256;
     c.n_parallel = 4;
     c.n_cache_slots = 2;
-    c.n_threads = Some(2);
+    // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    c.n_threads = Some(1);
     c
 }
 

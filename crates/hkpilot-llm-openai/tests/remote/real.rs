@@ -47,7 +47,9 @@ fn load(path: &Path) -> Arc<LlamaEngine> {
     c.n_batch = 256;
     c.n_parallel = 2;
     c.n_cache_slots = 2;
-    c.n_threads = Some(2);
+    // One thread: cargo test runs two tests at once, and two models on two spin-waiting
+    // threads each oversubscribe a 2-core machine and slow every step several-fold.
+    c.n_threads = Some(1);
     Arc::new(LlamaEngine::load(c).expect("load engine"))
 }
 
