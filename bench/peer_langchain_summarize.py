@@ -17,10 +17,11 @@
 # --chat: ChatLlamaCpp instead of LlamaCpp, so the prompts go through the model's own
 # chat template (as ours do); token counts still use the model's tokenizer.
 #
-# Quality mode (--dataset L-Eval JSONL, --limit N): summarises the first N items, each
-# with the final budget our `hkpilot eval summarize` gives it (reference characters /
-# 150 sentences x 60 tokens, 128..window/2), and scores ROUGE-1/2/L F1 with
-# rouge-score (stemmer on) against the item's references, keeping the best reference.
+# Quality mode (--dataset JSONL or line-aligned pairs, --limit N, --predictions-out F):
+# summarises the first N items, each with the final budget our `hkpilot eval summarize`
+# gives it (reference characters / 150 sentences x 60 tokens, 128..window/2), and
+# writes the summaries as JSONL for `hkpilot eval summarize --predictions F`, which
+# scores them with the same ROUGE code as ours (bench/peer_quality.sh runs both).
 import argparse
 import json
 import os
@@ -54,7 +55,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
     ap.add_argument("--doc")
-    ap.add_argument("--dataset", help="L-Eval JSONL: quality mode")
+    ap.add_argument("--dataset", help="quality mode: a JSONL or PATH.src.txt/.tgt.txt dataset")
     ap.add_argument("--limit", type=int, default=5)
     ap.add_argument("--chunk-tokens", type=int, required=True)
     ap.add_argument("--map-max", type=int, default=512)
@@ -63,6 +64,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n-ctx", type=int, default=4096)
     ap.add_argument("--summary-out", help="write the final summary text here")
+    ap.add_argument("--predictions-out",
+                    help="quality mode: write one JSONL line per item here")
     ap.add_argument("--chat", action="store_true", help="ChatLlamaCpp (chat template)")
     args = ap.parse_args()
 
@@ -187,21 +190,48 @@ def main():
     }))
 
 
-def quality(args, llm, load_summarize_chain, PROMPT, Document):
-    """Summarises and scores the first --limit items of an L-Eval JSONL file."""
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-    from rouge_score import rouge_scorer
+def load_items(path, limit):
+    """The first `limit` (id, text, references) of an L-Eval / simple JSONL file or of
+    line-aligned PATH.src.txt / PATH.tgt.txt files, as `hkpilot eval summarize` reads
+    them (ids: the line's `id`, else its line number)."""
+    if path.endswith(".jsonl"):
+        items = []
+        with open(path, encoding="utf-8-sig") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                o = json.loads(line)
+                text = next(o[k] for k in ("input", "source", "document", "text") if k in o)
+                refs = next(o[k] for k in ("outputs", "references", "summary", "reference",
+                                           "target") if k in o)
+                refs = [refs] if isinstance(refs, str) else refs
+                items.append((str(o.get("id", n)), text, refs))
+                if len(items) == limit:
+                    break
+        return items
+    prefix = re.sub(r"\.(src|tgt)\.txt$", "", path)
+    with open(prefix + ".src.txt", encoding="utf-8-sig") as f:
+        src = f.read().splitlines()
+    with open(prefix + ".tgt.txt", encoding="utf-8-sig") as f:
+        tgt = f.read().splitlines()
+    return [(str(i + 1), s, [t]) for i, (s, t) in enumerate(zip(src, tgt))][:limit]
 
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+def quality(args, llm, load_summarize_chain, PROMPT, Document):
+    """Summarises the first --limit items of a dataset with the chain and writes one
+    JSONL line per item (id, summary, seconds) to --predictions-out, for
+    `hkpilot eval summarize --predictions FILE` to score beside our own systems with
+    the same ROUGE code. Each item's final budget follows ours for the item's
+    reference length (reference characters / 150 sentences x 60 tokens, 128..n_ctx/2).
+    """
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=args.chunk_tokens, chunk_overlap=0, length_function=llm.get_num_tokens
     )
     note_out = min(max(args.n_ctx // 6, 96), 512)
     rows = []
-    with open(args.dataset, encoding="utf-8") as f:
-        items = [json.loads(line) for line in f if line.strip()][: args.limit]
-    for i, item in enumerate(items):
-        refs = item["outputs"]
+    for item_id, text, refs in load_items(args.dataset, args.limit):
         target = max(1, len(refs[0]) // 150)
         final_out = min(max(target * 60, 128), args.n_ctx // 2)
         final_llm = llm.model_copy(update={"max_tokens": final_out})
@@ -209,22 +239,21 @@ def quality(args, llm, load_summarize_chain, PROMPT, Document):
             llm, chain_type="map_reduce", reduce_llm=final_llm, collapse_prompt=PROMPT,
             collapse_llm=llm, token_max=args.chunk_tokens + note_out - final_out,
         )
-        docs = [Document(page_content=c) for c in splitter.split_text(item["input"])]
+        docs = [Document(page_content=c) for c in splitter.split_text(text)]
         t = time.perf_counter()
-        summary = chain.invoke({"input_documents": docs})["output_text"].strip()
+        summary = chain.invoke({"input_documents": docs})["output_text"]
+        summary = str(getattr(summary, "content", summary)).strip()
         secs = time.perf_counter() - t
-        best = {}
-        for ref in refs:
-            sc = scorer.score(ref, summary)
-            for k, v in sc.items():
-                if k not in best or v.fmeasure > best[k]:
-                    best[k] = v.fmeasure
-        rows.append({"id": str(i + 1), "chunks": len(docs), "final_max": final_out,
-                     "seconds": round(secs, 1), "summary_chars": len(summary),
-                     "r1": round(100 * best["rouge1"], 1), "r2": round(100 * best["rouge2"], 1),
-                     "rl": round(100 * best["rougeL"], 1), "summary": summary})
-    mean = lambda k: round(sum(r[k] for r in rows) / len(rows), 1)
-    return {"items": rows, "mean": {k: mean(k) for k in ("r1", "r2", "rl", "summary_chars", "seconds")}}
+        rows.append({"id": item_id, "summary": summary, "seconds": round(secs, 3),
+                     "chunks": len(docs), "final_max": final_out,
+                     "system": "langchain-map-reduce",
+                     "model": os.path.basename(args.model)})
+    if args.predictions_out:
+        with open(args.predictions_out, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return {"items": len(rows), "seconds": round(sum(r["seconds"] for r in rows), 1),
+            "chunks": sum(r["chunks"] for r in rows), "predictions": args.predictions_out}
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ OUT="${OUT:-/tmp/hk-sumbench}"
 QUIET_LOAD="${QUIET_LOAD:-1.5}"
 QUIET_MAX_WAIT="${QUIET_MAX_WAIT:-900}"
 VENV="$ROOT/.bench/peer-venv"
-SDIST="$ROOT/.bench/llama_cpp_python-0.3.36.tar.gz"
 mkdir -p "$OUT"
 rm -f "$OUT"/ours-p*-r* "$OUT"/peer-r* "$OUT"/rates.*
 [[ -f "$MODEL" ]] || { echo "no model at $MODEL (scripts/fetch-default-model.sh)" >&2; exit 1; }
@@ -58,17 +57,9 @@ fi
 HK="$ROOT/target/release/hkpilot"
 RATES="$ROOT/target/release/examples/bench_rates"
 
-if [[ -z "${SKIP_PEER:-}" ]] && ! "$VENV/bin/python" -c 'import llama_cpp, langchain' 2>/dev/null; then
-    log "creating the peer venv $VENV (llama-cpp-python is a source build: several minutes)"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "langchain>=0.3,<0.4" "langchain-community>=0.3,<0.4" \
-        "langchain-text-splitters>=0.3,<0.4" rouge-score
-    # Same ggml CPU flags as our crate's build (GGML_NATIVE=OFF: AVX2/FMA/F16C, no
-    # AVX-512; OpenMP), Release (-O3), as llama-cpp-sys-2 builds it for --release.
-    src="llama-cpp-python==0.3.36"; [[ -f "$SDIST" ]] && src="$SDIST"
-    CMAKE_ARGS="-DGGML_NATIVE=OFF -DCMAKE_BUILD_TYPE=Release -DGGML_OPENMP=ON -DLLAMA_CURL=OFF" \
-        CMAKE_BUILD_PARALLEL_LEVEL=2 "$VENV/bin/pip" install -q --no-cache-dir "$src"
-fi
+# shellcheck source=bench/peer_venv.sh
+source "$ROOT/bench/peer_venv.sh"
+[[ -n "${SKIP_PEER:-}" ]] || ensure_peer_venv
 
 echo "engine sources: $(git diff --stat crates/hkpilot-llm-llamacpp | tail -n1) (uncommitted changes vs $(git rev-parse --short HEAD))" \
     | tee "$OUT/version.txt" >&2

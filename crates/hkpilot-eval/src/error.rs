@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong while reading an evaluation dataset.
+/// Everything that can go wrong while reading an evaluation dataset or another
+/// system's summaries of it.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error("dataset not found: {}; give a JSONL file, a .src.txt or .tgt.txt file, or the prefix PATH of PATH.src.txt and PATH.tgt.txt", path.display())]
@@ -43,6 +44,19 @@ pub enum EvalError {
     #[error("{} holds no evaluation items; check that it is the right file and not empty", path.display())]
     EmptyDataset { path: PathBuf },
 
+    #[error("{} has {found} summaries but {needed} items are evaluated; give one summary per item (line n is item n), or evaluate fewer items with --limit", path.display())]
+    TooFewPredictions {
+        path: PathBuf,
+        found: usize,
+        needed: usize,
+    },
+
+    #[error("{} has no summary for item {id}; give every evaluated item's id, or leave out every id (then line n is item n)", path.display())]
+    MissingPrediction { path: PathBuf, id: String },
+
+    #[error("{} gives item {id} twice; keep one summary per item", path.display())]
+    DuplicatePrediction { path: PathBuf, id: String },
+
     #[error("an item limit of 0 selects nothing; give a limit of at least 1, or none for the whole dataset")]
     InvalidLimit,
 }
@@ -58,6 +72,9 @@ impl EvalError {
             EvalError::BadItem { .. } => "bad_item",
             EvalError::LineCountMismatch { .. } => "line_count_mismatch",
             EvalError::EmptyDataset { .. } => "empty_dataset",
+            EvalError::TooFewPredictions { .. } => "too_few_predictions",
+            EvalError::MissingPrediction { .. } => "missing_prediction",
+            EvalError::DuplicatePrediction { .. } => "duplicate_prediction",
             EvalError::InvalidLimit => "invalid_limit",
         }
     }

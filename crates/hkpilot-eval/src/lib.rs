@@ -7,6 +7,8 @@
 //!   Chinese scored character by character, as the project's earlier Python scorer
 //!   did for BENCHMARKS.md.
 //! - [`report`]: per-document results, per-system aggregates, tables and JSON.
+//! - [`predictions`]: another system's summaries (a peer, a bigger model run
+//!   elsewhere) read from a file and scored like ours.
 //!
 //! # How close to rouge-score
 //!
@@ -28,11 +30,13 @@
 
 pub mod dataset;
 mod error;
+pub mod predictions;
 pub mod report;
 pub mod rouge;
 mod table;
 
 pub use dataset::{load_dataset, EvalItem};
 pub use error::EvalError;
+pub use predictions::{load_predictions, score_predictions, Prediction, Predictions};
 pub use report::{count_words, systems_table, Aggregate, DocResult, Report};
 pub use rouge::{rouge, rouge_multi, tokenize, RougeScores, Score, Tokenizer};

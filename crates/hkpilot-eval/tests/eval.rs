@@ -362,3 +362,118 @@ fn tables_are_aligned_and_show_the_numbers() {
     let first_bar = |l: &str| l.chars().skip(1).position(|c| c == '|').unwrap();
     assert_eq!(first_bar(lines[2]) + 2, first_bar(lines[3]), "{docs}");
 }
+
+/// A two-item dataset: an English report and a Chinese news item.
+fn two_items(dir: &Path) -> Vec<hkpilot_eval::EvalItem> {
+    let path = write(
+        dir,
+        "two.jsonl",
+        concat!(
+            r#"{"id": "en-1", "source": "The Government published the report today.", "summary": "the report was published today"}"#,
+            "\n",
+            r#"{"id": "zh-1", "source": "政府今日公布施政報告。", "summary": "政府公布施政報告"}"#,
+            "\n"
+        ),
+    );
+    load_dataset(&path, None).unwrap()
+}
+
+#[test]
+fn predictions_by_id_are_scored_like_our_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = two_items(dir.path());
+    // Out of order, with an extra item the run does not evaluate, numbers as ids.
+    let path = write(
+        dir.path(),
+        "peer-run.jsonl",
+        concat!(
+            r#"{"id": "zh-1", "summary": "政府公布報告", "seconds": 1.5, "system": "langchain-map-reduce", "model": "SmolLM2"}"#,
+            "\n",
+            r#"{"id": 7, "summary": "not evaluated"}"#,
+            "\n",
+            r#"{"id": "en-1", "summary": "The report was published today.", "seconds": 2.5, "prompt_tokens": 40, "completion_tokens": 9}"#,
+            "\n"
+        ),
+    );
+    let p = hkpilot_eval::load_predictions(&path, &items).unwrap();
+    assert_eq!(p.system, "langchain-map-reduce");
+    assert_eq!(p.model.as_deref(), Some("SmolLM2"));
+    let report = hkpilot_eval::score_predictions("two.jsonl", &p, &items);
+    assert_eq!(report.items[0].id, "en-1");
+    // The same words as the reference: a perfect English score, stemming and case aside.
+    assert!(close(report.items[0].rouge.rouge1.f1, 1.0));
+    // Chinese per character: 6 of the prediction's characters, 6 of 8 in the reference.
+    let r1 = report.items[1].rouge.rouge1;
+    assert_score(r1, 1.0, 6.0 / 8.0, 2.0 * 0.75 / 1.75);
+    assert_eq!(report.items[1].method, "predicted");
+    assert!(close(report.mean.seconds, 4.0));
+    assert_eq!(
+        (report.mean.prompt_tokens, report.mean.completion_tokens),
+        (40, 9)
+    );
+    // No citations to count: the table shows `-`, not 0 % or 100 %.
+    assert_eq!(report.mean.citation_precision, None);
+    assert_eq!(report.mean.unsupported_sentence_rate, None);
+    assert!(systems_table(&[report]).contains("langchain-map-reduce"));
+}
+
+#[test]
+fn plain_text_predictions_are_line_aligned_and_named_after_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = two_items(dir.path());
+    let path = write(
+        dir.path(),
+        "peer.txt",
+        "the report was published\n政府公布施政報告\n\n\n",
+    );
+    let p = hkpilot_eval::load_predictions(&path, &items).unwrap();
+    assert_eq!(p.system, "peer");
+    assert_eq!(p.items.len(), 2);
+    let report = hkpilot_eval::score_predictions("two", &p, &items);
+    assert!(close(report.items[1].rouge.rouge1.f1, 1.0));
+    // An empty middle line is an empty summary (scored 0), not a shifted file.
+    let path = write(dir.path(), "gap.txt", "\n政府公布施政報告\n");
+    let p = hkpilot_eval::load_predictions(&path, &items).unwrap();
+    assert_eq!(p.items[0].summary, "");
+    assert_eq!(p.items[1].summary, "政府公布施政報告");
+}
+
+#[test]
+fn prediction_files_that_do_not_match_the_items_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = two_items(dir.path());
+    let load = |name: &str, content: &str| {
+        let path = write(dir.path(), name, content);
+        hkpilot_eval::load_predictions(&path, &items).expect_err("should be refused")
+    };
+    let e = load("short.txt", "only one summary\n");
+    assert_eq!(e.code(), "too_few_predictions");
+    assert!(e.to_string().contains("--limit"), "{e}");
+    let e = load("missing.jsonl", "{\"id\": \"en-1\", \"summary\": \"a\"}\n");
+    assert_eq!(e.code(), "missing_prediction");
+    assert!(e.to_string().contains("zh-1"), "{e}");
+    let e = load(
+        "twice.jsonl",
+        "{\"id\": \"en-1\", \"summary\": \"a\"}\n{\"id\": \"en-1\", \"summary\": \"b\"}\n",
+    );
+    assert_eq!(e.code(), "duplicate_prediction");
+    let e = load(
+        "mixed.jsonl",
+        "{\"id\": \"en-1\", \"summary\": \"a\"}\n{\"summary\": \"b\"}\n",
+    );
+    assert_eq!(e.code(), "bad_item");
+    assert!(e.to_string().contains("line 2"), "{e}");
+    let e = load(
+        "nosummary.jsonl",
+        "{\"text\": \"a\"}\n{\"summary\": \"b\"}\n",
+    );
+    assert_eq!(e.code(), "bad_item");
+    assert!(e.to_string().contains("`summary`"), "{e}");
+    let e = load("bad.jsonl", "{\"summary\": \"a\"\n");
+    assert_eq!(e.code(), "bad_json");
+    let path = write(dir.path(), "latin1.txt", b"caf\xe9\n\xe9\n".as_slice());
+    let e = hkpilot_eval::load_predictions(&path, &items).unwrap_err();
+    assert_eq!(e.code(), "not_utf8");
+    let e = hkpilot_eval::load_predictions(&dir.path().join("none.txt"), &items).unwrap_err();
+    assert_eq!(e.code(), "io_error");
+}

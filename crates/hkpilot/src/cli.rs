@@ -386,6 +386,8 @@ pub enum EvalSystem {
     Model,
     /// Both, compared in one table.
     Both,
+    /// Neither: score only the summaries given with --predictions.
+    None,
 }
 
 #[derive(Debug, Args)]
@@ -404,6 +406,13 @@ pub struct EvalSummarizeArgs {
     /// --model / HKPILOT_MODEL, else `extractive`).
     #[arg(long, value_enum)]
     pub system: Option<EvalSystem>,
+
+    /// Another system's summaries of the same items (a peer pipeline, a bigger model
+    /// run elsewhere), scored in the same table: JSONL with a `summary` per line (and
+    /// optional `id`, `seconds`, `prompt_tokens`, `completion_tokens`, `system`,
+    /// `model`), or plain text with line n the summary of item n. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Vec<PathBuf>,
 
     /// Summary length for every item, as for `summarize` (brief, standard, 5, 300c,
     /// 200w…). Default: each item's first reference's length in characters, so

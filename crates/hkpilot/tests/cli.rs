@@ -793,6 +793,86 @@ fn eval_summarize_reads_line_aligned_pairs() {
 }
 
 #[test]
+fn eval_summarize_scores_another_systems_predictions_in_the_same_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("pairs");
+    std::fs::write(
+        dir.path().join("pairs.src.txt"),
+        "颱風今日襲港，天文台發出八號風球，學校停課。\n\
+         The Hospital Authority will extend clinic hours from next month.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pairs.tgt.txt"),
+        "八號風球學校停課\nClinics open longer from next month\n",
+    )
+    .unwrap();
+    // A peer's summaries: the first item's reference word for word, the second empty.
+    let peer = dir.path().join("peer.jsonl");
+    std::fs::write(
+        &peer,
+        "{\"summary\": \"八號風球學校停課\", \"seconds\": 2, \"system\": \"langchain\"}\n{\"summary\": \"\"}\n",
+    )
+    .unwrap();
+    let v = eval_json(&[
+        "--dataset".as_ref(),
+        prefix.as_os_str(),
+        "--system".as_ref(),
+        "extractive".as_ref(),
+        "--predictions".as_ref(),
+        peer.as_os_str(),
+    ]);
+    let systems: Vec<&str> = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["system"].as_str().unwrap())
+        .collect();
+    assert_eq!(systems, ["hkpilot-extractive", "langchain"], "{v}");
+    let peer_report = &v["reports"][1];
+    assert_eq!(peer_report["items"][0]["rouge"]["rouge1"]["f1"], 1.0, "{v}");
+    assert_eq!(peer_report["items"][1]["rouge"]["rouge1"]["f1"], 0.0, "{v}");
+    assert_eq!(peer_report["mean"]["rouge1"], 50.0, "{v}");
+    assert!(peer_report["mean"]["citation_precision"].is_null(), "{v}");
+
+    // Only the predictions, as a Markdown table.
+    let out = hkpilot()
+        .args(["eval", "summarize", "--system", "none", "--dataset"])
+        .arg(&prefix)
+        .arg("--predictions")
+        .arg(&peer)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8_lossy(&out);
+    assert!(
+        table.contains("| langchain") && !table.contains("hkpilot-extractive"),
+        "{table}"
+    );
+    // --system none without predictions, and a file with too few summaries: exit 2.
+    hkpilot()
+        .args(["eval", "summarize", "--system", "none", "--dataset"])
+        .arg(&prefix)
+        .assert()
+        .code(2);
+    let short = dir.path().join("short.txt");
+    std::fs::write(&short, "八號風球\n").unwrap();
+    let out = hkpilot()
+        .args(["eval", "summarize", "--dataset"])
+        .arg(&prefix)
+        .arg("--predictions")
+        .arg(&short)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("short.txt"));
+}
+
+#[test]
 fn eval_summarize_with_a_missing_dataset_exits_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-dataset.jsonl");

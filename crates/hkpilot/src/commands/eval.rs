@@ -4,6 +4,9 @@
 //! unsupported sentences, faithfulness flags, seconds and tokens, per document and
 //! per system, as tables or JSON.
 //!
+//! `--predictions FILE` adds another system's summaries of the same items (a peer
+//! pipeline, a bigger model run elsewhere), scored by the same code in the same table.
+//!
 //! Each item's text goes through the same reader as a `.txt` file (one paragraph per
 //! line of the item), then through `summarize_or_extract`, as `hkpilot summarize`
 //! does. By default every summary is asked for at its reference's length in
@@ -14,7 +17,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use hkpilot_core::{Document, Lang, SentenceFlag, Summary, SummaryMethod};
-use hkpilot_eval::{load_dataset, systems_table, DocResult, EvalItem, Report, Tokenizer};
+use hkpilot_eval::{
+    load_dataset, load_predictions, score_predictions, systems_table, DocResult, EvalItem, Report,
+    Tokenizer,
+};
 use hkpilot_grounded::{summarize_or_extract, GroundedOptions, ProgressSink, DEFAULT_WINDOW};
 use hkpilot_llm::LlmBackend;
 use hkpilot_summarize::Length;
@@ -90,8 +96,20 @@ pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status
     } else {
         EvalSystem::Model
     });
+    if system == EvalSystem::None && args.predictions.is_empty() {
+        return Err(CliError::usage(
+            "nothing_to_evaluate",
+            "--system none scores only the summaries given with --predictions FILE; give at least one",
+        ));
+    }
     let items = load_dataset(&args.dataset, args.limit)?;
     let dataset = args.dataset.display().to_string();
+    // Read before any summarising: a bad file should not cost a model run first.
+    let predicted = args
+        .predictions
+        .iter()
+        .map(|path| load_predictions(path, &items))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,7 +156,7 @@ pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status
         };
         let (results, failed) = run_system(&items, &run, &runtime);
         reports.push(Report::new(
-            dataset,
+            dataset.clone(),
             MODEL_SYSTEM,
             Some(backend.info().name.clone()),
             Some(args.seed),
@@ -147,6 +165,10 @@ pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status
         failures.extend(failed);
         // Close the engine before writing: its threads are not needed any more.
         drop(backend);
+    }
+
+    for p in &predicted {
+        reports.push(score_predictions(dataset.clone(), p, &items));
     }
 
     let json = || {
