@@ -11,7 +11,8 @@
 //! time to first token; generation rate = (generated − 1) / (total − time to first
 //! token), i.e. at the depth of the prompt. Two sampling set-ups are timed: plain
 //! greedy, and the summariser's own (greedy, repetition penalty 1.1, a bullet grammar).
-//! Prints one JSON object per line and a final median line.
+//! Prints one JSON object per line and a final median line. BENCH_GRAMMAR_FIRST=1 and
+//! BENCH_FLASH_ATTENTION=1 time the engine's variants.
 
 use std::time::Instant;
 
@@ -127,6 +128,15 @@ async fn main() {
     // As `summarize` opens the engine (crates/hkpilot/src/commands/backend.rs): one KV
     // stream per sequence.
     c.kv_unified = false;
+    // Variants to compare in one session: BENCH_GRAMMAR_FIRST=1 filters every candidate
+    // through the grammar first (the engine's old way), BENCH_FLASH_ATTENTION=1.
+    let flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
+    c.grammar_first = flag("BENCH_GRAMMAR_FIRST");
+    c.flash_attention = flag("BENCH_FLASH_ATTENTION");
+    eprintln!(
+        "grammar_first={} flash_attention={}",
+        c.grammar_first, c.flash_attention
+    );
     let e = LlamaEngine::load(c).expect("load model");
 
     // Warm-up: page the weights in, start the threads.

@@ -38,6 +38,11 @@ pub struct EngineConfig {
     pub prefix_cache: bool,
     /// Threads for generation and for prompt batches; default: physical cores.
     pub n_threads: Option<u32>,
+    /// Filter every candidate through the output grammar before picking, at every
+    /// step, instead of checking the unconstrained pick first (llama.cpp's
+    /// `grammar_first`). The same greedy output, several times slower per token on
+    /// small models; there to compare the two.
+    pub grammar_first: bool,
     pub flash_attention: bool,
     /// Requests that may wait for a slot before callers get `busy`.
     pub queue_capacity: usize,
@@ -64,6 +69,7 @@ impl EngineConfig {
             kv_unified: true,
             prefix_cache: true,
             n_threads: None,
+            grammar_first: false,
             flash_attention: false,
             queue_capacity: 64,
             retry_after: Duration::from_secs(2),

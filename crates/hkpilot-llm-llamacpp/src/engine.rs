@@ -157,14 +157,18 @@ impl LlamaEngine {
         }
         let max_new = opts.max_tokens.map_or(max_ctx - n, |m| m as usize);
         let grammar = opts.structured.as_ref().map(grammar_for).transpose()?;
-        let sampler = sampler::build(&self.model, opts, grammar.as_deref())?;
+        let sampler = sampler::build(&self.model, opts);
+        let grammar = grammar
+            .as_deref()
+            .map(|g| sampler::grammar_sampler(&self.model, g))
+            .transpose()?;
         let (stream_tx, stream) = TokenStream::channel();
         let job = Job {
             prompt,
             sampler,
             max_new,
             stop: opts.stop.clone(),
-            constrained: grammar.is_some(),
+            grammar,
             tx: stream_tx,
         };
         let metrics = &self.shared.metrics;

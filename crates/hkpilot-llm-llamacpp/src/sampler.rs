@@ -7,17 +7,12 @@ use llama_cpp_2::sampling::LlamaSampler;
 /// How many recent tokens the repetition penalty looks at.
 const PENALTY_LAST_N: i32 = 64;
 
-/// Builds the chain: grammar first (it removes impossible tokens before any other
-/// sampler sees them), then penalties, then truncation, temperature and the final pick.
-pub(crate) fn build(
-    model: &LlamaModel,
-    opts: &GenerationOptions,
-    grammar: Option<&str>,
-) -> Result<LlamaSampler, LlmError> {
+/// Builds the chain that picks a token: penalties, then truncation, temperature and
+/// the final pick. An output grammar is a separate sampler ([`grammar_sampler`]): the
+/// scheduler checks the picked token against it and filters every candidate through
+/// it only when that token is refused.
+pub(crate) fn build(model: &LlamaModel, opts: &GenerationOptions) -> LlamaSampler {
     let mut chain = Vec::new();
-    if let Some(g) = grammar {
-        chain.push(grammar_sampler(model, g)?);
-    }
     if (opts.repetition_penalty - 1.0).abs() > f32::EPSILON {
         chain.push(LlamaSampler::penalties(
             model.n_vocab(),
@@ -39,7 +34,7 @@ pub(crate) fn build(
         chain.push(LlamaSampler::temp(opts.temperature));
         chain.push(LlamaSampler::dist(opts.seed_u32()));
     }
-    Ok(LlamaSampler::chain_simple(chain))
+    LlamaSampler::chain_simple(chain)
 }
 
 /// Compiles a GBNF grammar; llama.cpp reports parse errors only to its log, so the

@@ -16,6 +16,9 @@ use hkpilot_llm::{FinishReason, LlmError};
 use llama_cpp_2::context::LlamaContext;
 use llama_cpp_2::llama_batch::LlamaBatch;
 use llama_cpp_2::model::LlamaModel;
+use llama_cpp_2::token::data::LlamaTokenData;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
+use llama_cpp_2::token::LlamaToken;
 use llama_cpp_2::DecodeError;
 
 use crate::metrics::Metrics;
@@ -59,6 +62,8 @@ pub(crate) struct Scheduler<'m> {
     pub n_ctx_seq: usize,
     pub retry_after: Duration,
     pub prefix_cache: bool,
+    /// See `EngineConfig::grammar_first`.
+    pub grammar_first: bool,
     pub slots: SlotTable,
     pub token_bytes: TokenBytes,
     pub active: Vec<Sequence>,
@@ -178,22 +183,10 @@ impl<'m> Scheduler<'m> {
                 );
             }
             let Some(row) = seq.row.take() else { continue };
-            let token = if seq.job.constrained {
-                let mut arr = self.ctx.token_data_array_ith(row);
-                self.token_bytes.mask_invalid(seq.pending_utf8(), &mut arr);
-                arr.apply_sampler(&mut seq.job.sampler);
-                // Accepting a token the grammar forbids throws inside llama.cpp and
-                // aborts the process: only accept a token that survived the masks.
-                let pick = arr
-                    .selected
-                    .and_then(|i| arr.data.get(i))
-                    .filter(|d| d.logit().is_finite())
-                    .map(|d| d.id());
-                match pick {
-                    Some(t) => {
-                        seq.job.sampler.accept(t);
-                        t
-                    }
+            let token = if seq.job.grammar.is_some() {
+                match sample_constrained(&self.ctx, &self.token_bytes, seq, row, self.grammar_first)
+                {
+                    Some(t) => t,
                     None => {
                         seq.fail(LlmError::InvalidRequest(
                             "the output grammar admits no further token; check the schema or grammar".into(),
@@ -301,4 +294,59 @@ impl<'m> Scheduler<'m> {
         }
         self.active = keep;
     }
+}
+
+/// Picks the next token of a grammar-constrained sequence; `None` when the grammar
+/// admits no token at all.
+///
+/// Filtering all of a 49k-token vocabulary through the grammar (and the UTF-8 guard)
+/// at every step costs more than the model's own step on small models, so, as
+/// llama.cpp's server does, the unconstrained pick is tried first and kept when both
+/// allow it. For greedy decoding that is exactly the constrained argmax; for plain
+/// temperature sampling, keeping an allowed draw and otherwise drawing from the
+/// allowed tokens gives each allowed token the same probability as drawing from them
+/// directly. Only a refused pick pays for the full filter.
+fn sample_constrained(
+    ctx: &LlamaContext<'_>,
+    token_bytes: &TokenBytes,
+    seq: &mut Sequence,
+    row: i32,
+    grammar_first: bool,
+) -> Option<LlamaToken> {
+    let pending = seq.pending_utf8().to_vec();
+    let job = &mut seq.job;
+    let grammar = job.grammar.as_mut()?;
+    let first = if grammar_first {
+        None
+    } else {
+        let mut arr = ctx.token_data_array_ith(row);
+        arr.apply_sampler(&mut job.sampler);
+        arr.selected
+            .and_then(|i| arr.data.get(i))
+            .map(|d| (d.id(), d.logit()))
+            .filter(|(t, logit)| logit.is_finite() && token_bytes.allows(&pending, *t))
+    };
+    let allowed = first.filter(|&(t, logit)| {
+        let mut one = LlamaTokenDataArray::new(vec![LlamaTokenData::new(t, logit, 0.0)], false);
+        one.apply_sampler(grammar);
+        one.data[0].logit().is_finite()
+    });
+    let token = match allowed {
+        Some((t, _)) => t,
+        None => {
+            let mut arr = ctx.token_data_array_ith(row);
+            token_bytes.mask_invalid(&pending, &mut arr);
+            arr.apply_sampler(grammar);
+            arr.apply_sampler(&mut job.sampler);
+            // Accepting a token the grammar forbids throws inside llama.cpp and
+            // aborts the process: only accept a token that survived the masks.
+            arr.selected
+                .and_then(|i| arr.data.get(i))
+                .filter(|d| d.logit().is_finite())
+                .map(|d| d.id())?
+        }
+    };
+    grammar.accept(token);
+    job.sampler.accept(token);
+    Some(token)
 }

@@ -11,12 +11,15 @@ use crate::text::{StopMatcher, StopResult, Utf8Decoder};
 #[derive(Debug)]
 pub(crate) struct Job {
     pub prompt: Vec<LlamaToken>,
+    /// Picks the token: penalties, truncation, temperature, then greedy or random.
     pub sampler: LlamaSampler,
+    /// The output grammar, kept out of `sampler`: it is consulted on the token
+    /// `sampler` picks first and applied to every candidate only when that token is
+    /// refused (see `Scheduler::sample_constrained`).
+    pub grammar: Option<LlamaSampler>,
     /// Tokens this request may generate (already capped by the context).
     pub max_new: usize,
     pub stop: Vec<String>,
-    /// A grammar constrains the output (sampling then takes the guarded path).
-    pub constrained: bool,
     pub tx: StreamSender,
 }
 

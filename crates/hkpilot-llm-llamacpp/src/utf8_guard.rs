@@ -38,24 +38,34 @@ impl TokenBytes {
     pub(crate) fn mask_invalid(&self, pending: &[u8], arr: &mut LlamaTokenDataArray) {
         let mut buf = Vec::with_capacity(32);
         for d in &mut arr.data {
-            let Some(piece) = usize::try_from(d.id().0)
-                .ok()
-                .and_then(|i| self.pieces.get(i))
-            else {
-                continue;
-            };
-            if piece.is_empty() {
-                continue;
+            if !self.continues(pending, d.id(), &mut buf) {
+                d.set_logit(f32::NEG_INFINITY);
             }
-            buf.clear();
-            buf.extend_from_slice(pending);
-            buf.extend_from_slice(piece);
-            // An incomplete character at the end is fine (error_len() == None).
-            if let Err(e) = std::str::from_utf8(&buf) {
-                if e.error_len().is_some() {
-                    d.set_logit(f32::NEG_INFINITY);
-                }
-            }
+        }
+    }
+
+    /// Whether `token`'s bytes may follow `pending` (see [`TokenBytes::mask_invalid`]).
+    pub(crate) fn allows(&self, pending: &[u8], token: LlamaToken) -> bool {
+        self.continues(pending, token, &mut Vec::with_capacity(32))
+    }
+
+    fn continues(&self, pending: &[u8], token: LlamaToken, buf: &mut Vec<u8>) -> bool {
+        let Some(piece) = usize::try_from(token.0)
+            .ok()
+            .and_then(|i| self.pieces.get(i))
+        else {
+            return true;
+        };
+        if piece.is_empty() {
+            return true;
+        }
+        buf.clear();
+        buf.extend_from_slice(pending);
+        buf.extend_from_slice(piece);
+        // An incomplete character at the end is fine (error_len() == None).
+        match std::str::from_utf8(buf) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
         }
     }
 }

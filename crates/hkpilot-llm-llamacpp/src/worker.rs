@@ -84,6 +84,7 @@ pub(crate) fn inference_thread(
         n_ctx_seq,
         retry_after: config.retry_after,
         prefix_cache: config.prefix_cache,
+        grammar_first: config.grammar_first,
         slots: SlotTable::new(n_seq as usize),
         token_bytes: TokenBytes::new(model),
         active: Vec::new(),

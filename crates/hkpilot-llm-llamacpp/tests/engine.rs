@@ -304,6 +304,59 @@ async fn structured_output_always_parses_against_the_schema() {
     }
 }
 
+/// Greedy constrained output of `model` with the unconstrained pick checked first
+/// (the default) and with every candidate filtered first: they must be the same.
+async fn checked_pick_equals_grammar_first(model: &std::path::Path, penalty: f32) {
+    let open = |grammar_first: bool| {
+        let mut c = EngineConfig::new(model);
+        c.n_ctx = 1024;
+        c.n_parallel = 2;
+        c.n_cache_slots = 0;
+        // One thread, as in common::config.
+        c.n_threads = Some(1);
+        c.grammar_first = grammar_first;
+        LlamaEngine::load(c).unwrap()
+    };
+    let (checked, first) = (open(false), open(true));
+    let outputs = [
+        StructuredOutput::JsonSchema(json!({"type": "object", "properties": {
+            "city": {"type": "string", "maxLength": 20},
+            "population_millions": {"type": "number"},
+            "lang": {"enum": ["en", "zh-Hant"]}
+        }, "required": ["city", "population_millions", "lang"]})),
+        // The summariser's note shape: sentences closed by a citation of shown ids.
+        StructuredOutput::Grammar(
+            "root ::= item{1,3}\nitem ::= \"- \" [^\\n\\[\\].。]+ [.。] \" [\" id \"]\\n\"\nid ::= \"1\" | \"2\" | \"3\" | \"12\"\n".into(),
+        ),
+    ];
+    let prompts = [
+        "Give the city and population of Hong Kong as JSON.",
+        "[1] 政府今日公布施政報告。[2] The Budget adds HK$1 billion for housing. [3] 天文台發出八號風球。 Summarise with citations.",
+    ];
+    for (i, out) in outputs.iter().enumerate() {
+        for prompt in prompts {
+            let mut opts = greedy(120);
+            opts.repetition_penalty = penalty;
+            opts.structured = Some(out.clone());
+            let a = complete(&checked, prompt, opts.clone()).await;
+            let b = complete(&first, prompt, opts).await;
+            assert_eq!(a.text, b.text, "output {i}, prompt {prompt:?}");
+            assert_eq!(a.finish_reason, b.finish_reason, "output {i}");
+            assert!(!a.text.is_empty(), "output {i}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checking_the_pick_first_keeps_greedy_constrained_output() {
+    // A random-weight model: its picks are mostly refused, so the full filter runs.
+    checked_pick_equals_grammar_first(tiny_qwen2(), 1.0).await;
+    // The real model: its picks are mostly allowed, so the check alone decides.
+    let real = smollm2_path()
+        .expect("SmolLM2 is not installed: run scripts/setup.sh (or set HKPILOT_TEST_MODEL)");
+    checked_pick_equals_grammar_first(&real, 1.1).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_long_prompts_are_context_length_exceeded() {
     let mut c = config(tiny_llama());
