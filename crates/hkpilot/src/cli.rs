@@ -212,7 +212,8 @@ pub struct SummarizeArgs {
     #[arg(long, env = "HKPILOT_SUMMARY_WINDOW", value_name = "TOKENS")]
     pub window: Option<usize>,
 
-    /// With a model: chunks summarised at once (the engine batches them; default 4).
+    /// With a model: chunks summarised at once (the engine batches them; default 4,
+    /// or 1 on machines with two cores or fewer, where batching gains nothing).
     #[arg(long, env = "HKPILOT_SUMMARY_PARALLEL", value_name = "N")]
     pub parallel: Option<usize>,
 
@@ -429,9 +430,10 @@ pub struct EvalSummarizeArgs {
     #[arg(long, value_name = "TOKENS")]
     pub window: Option<usize>,
 
-    /// With a model: chunks summarised at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub parallel: usize,
+    /// With a model: chunks summarised at once (default 4; 1 on machines with two
+    /// cores or fewer, where batching gains nothing).
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
 
     /// With a model: sampling seed; the same seed gives the same summaries.
     #[arg(long, value_name = "N", default_value_t = 0)]

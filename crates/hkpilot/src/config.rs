@@ -168,6 +168,18 @@ pub const DEFAULT_MAX_PAGES: u32 = 5_000;
 /// machine without holding many 4k-token windows of KV cache.
 pub const DEFAULT_SUMMARY_PARALLEL: usize = 4;
 
+/// Chunks summarised at once when nothing says otherwise: [`DEFAULT_SUMMARY_PARALLEL`],
+/// but one on machines with two physical cores or fewer, where batching four chunks
+/// gains nothing (decoding is compute-bound) and one at a time measured 13–15 % faster
+/// end to end on the Policy Address (BENCHMARKS.md, "Grounded summaries").
+pub fn default_summary_parallel() -> usize {
+    if hkpilot_llm_llamacpp::physical_cores() <= 2 {
+        1
+    } else {
+        DEFAULT_SUMMARY_PARALLEL
+    }
+}
+
 impl Settings {
     pub fn load(cli: &Cli) -> Result<Settings, CliError> {
         let file = match &cli.config {
@@ -181,7 +193,7 @@ impl Settings {
         let summary_window = window_flag.or(file.summarize.window);
         let summary_parallel = parallel_flag
             .or(file.summarize.parallel)
-            .unwrap_or(DEFAULT_SUMMARY_PARALLEL);
+            .unwrap_or_else(default_summary_parallel);
         if summary_parallel == 0 {
             return Err(CliError::usage(
                 "invalid_parallel",

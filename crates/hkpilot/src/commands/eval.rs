@@ -67,7 +67,10 @@ struct RunSettings<'a> {
 }
 
 pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status, CliError> {
-    if args.parallel == 0 {
+    let parallel = args
+        .parallel
+        .unwrap_or_else(crate::config::default_summary_parallel);
+    if parallel == 0 {
         return Err(CliError::usage(
             "invalid_parallel",
             "--parallel must be at least 1",
@@ -119,7 +122,7 @@ pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status
     let options = GroundedOptions {
         lang,
         window: Some(window),
-        concurrency: args.parallel,
+        concurrency: parallel,
         seed: args.seed,
         ..Default::default()
     };
@@ -146,7 +149,7 @@ pub fn summarize(args: &EvalSummarizeArgs, settings: &Settings) -> Result<Status
         failures.extend(failed);
     }
     if matches!(system, EvalSystem::Model | EvalSystem::Both) {
-        let backend = open_model(settings, &runtime, window, args.parallel)?;
+        let backend = open_model(settings, &runtime, window, parallel)?;
         let run = RunSettings {
             system: MODEL_SYSTEM,
             backend: Some(backend.as_ref()),
