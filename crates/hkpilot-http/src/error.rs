@@ -58,6 +58,10 @@ pub enum HttpError {
     #[error("this request did not come from HKPilot's own page (missing or wrong CSRF token, or another site's origin); reload the page and try again")]
     Csrf,
 
+    /// The process is up but its models are still loading (`serve_while_loading`).
+    #[error("the server is still loading its models; retry in a few seconds")]
+    Loading,
+
     /// Building the server: something in [`crate::HttpConfig`] or [`crate::Backends`] is wrong.
     #[error("HTTP server configuration: {0}")]
     Config(String),
@@ -95,6 +99,7 @@ impl HttpError {
             HttpError::Service(e) => e.code(),
             HttpError::Csrf => "csrf_failed",
             HttpError::Config(_) => "invalid_config",
+            HttpError::Loading => "loading_models",
         }
     }
 
@@ -114,6 +119,7 @@ impl HttpError {
             HttpError::Service(e) => service_status(e),
             HttpError::Csrf => StatusCode::FORBIDDEN,
             HttpError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HttpError::Loading => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -135,6 +141,7 @@ impl HttpError {
             HttpError::Service(hkpilot_service::ServiceError::Locked { retry_after }) => {
                 Some(*retry_after)
             }
+            HttpError::Loading => Some(Duration::from_secs(5)),
             _ => None,
         }
     }

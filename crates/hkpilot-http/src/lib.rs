@@ -69,6 +69,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Answers on `listener` while the models load, so that probes and clients get an
+/// answer instead of a refused connection: `/healthz` 200, `/readyz` 503
+/// `{"status": "loading"}`, every other request 503 `loading_models` with
+/// `Retry-After`. Returns when `loaded` completes; hand a clone of the same socket to
+/// [`serve`] then (connections arriving in between wait in the kernel's backlog).
+pub async fn serve_while_loading(
+    listener: tokio::net::TcpListener,
+    loaded: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = Router::new()
+        .route("/healthz", get(probes::healthz))
+        .route("/readyz", get(probes::readyz_loading))
+        .fallback(probes::loading);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(loaded)
+        .await
+}
+
 /// Serves until `shutdown` completes, then stops accepting and waits for open
 /// requests (streams included) to finish.
 pub async fn serve(

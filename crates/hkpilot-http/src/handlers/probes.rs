@@ -88,3 +88,20 @@ pub(crate) async fn method_not_allowed(request: Request) -> HttpError {
         path: request.uri().path().to_string(),
     }
 }
+
+/// `/readyz` while the models load: not ready, and says why.
+pub(crate) async fn readyz_loading() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(Readiness {
+            status: "loading",
+            models: Vec::new(),
+        }),
+    )
+        .into_response()
+}
+
+/// Every other route while the models load.
+pub(crate) async fn loading() -> HttpError {
+    HttpError::Loading
+}

@@ -206,3 +206,58 @@ async fn unsupported_options_are_named() {
         assert_eq!(v["error"]["param"], param);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_models_load_probes_answer_and_requests_get_503_loading() {
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    socket.set_nonblocking(true).unwrap();
+    let addr = socket.local_addr().unwrap();
+    let probe = tokio::net::TcpListener::from_std(socket.try_clone().unwrap()).unwrap();
+    let (loaded, loaded_rx) = tokio::sync::oneshot::channel::<()>();
+    let loading = tokio::spawn(hkpilot_http::serve_while_loading(probe, async move {
+        let _ = loaded_rx.await;
+    }));
+    let c = client();
+    let url = |path: &str| format!("http://{addr}{path}");
+    let (status, v) = json_of(c.get(url("/healthz")).send().await.unwrap()).await;
+    assert_eq!((status, v["status"].as_str()), (200, Some("ok")), "{v}");
+    let (status, v) = json_of(c.get(url("/readyz")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (503, Some("loading")),
+        "{v}"
+    );
+    for r in [
+        c.get(url("/v1/models")).send().await.unwrap(),
+        c.post(url("/v1/chat/completions"))
+            .json(&chat("你好"))
+            .send()
+            .await
+            .unwrap(),
+        c.get(url("/")).send().await.unwrap(),
+    ] {
+        assert_eq!(r.headers()["retry-after"], "5");
+        let (status, v) = json_of(r).await;
+        assert_eq!((status, error_code(&v)), (503, "loading_models"), "{v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("retry"),
+            "{v}"
+        );
+    }
+    // Loaded: the loading server stops and the same socket serves the real one.
+    loaded.send(()).unwrap();
+    loading.await.unwrap().unwrap();
+    let listener = tokio::net::TcpListener::from_std(socket).unwrap();
+    let state = hkpilot_http::AppState::new(
+        &hkpilot_http::HttpConfig {
+            bind: addr,
+            api_keys: vec![],
+            max_body_bytes: hkpilot_http::DEFAULT_MAX_BODY_BYTES,
+        },
+        Backends::single(shared_engine() as Arc<dyn LlmBackend>),
+    )
+    .unwrap();
+    tokio::spawn(hkpilot_http::serve(listener, state, std::future::pending()));
+    let (status, v) = json_of(c.get(url("/readyz")).send().await.unwrap()).await;
+    assert_eq!((status, v["status"].as_str()), (200, Some("ready")), "{v}");
+}

@@ -66,6 +66,37 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
+    // Listen before the slow part (loading models, opening the store), answering
+    // probes with "loading" meanwhile: an orchestrator then sees a live process that
+    // is not ready yet, rather than a refused connection.
+    let socket = std::net::TcpListener::bind(config.bind)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| {
+            CliError::usage(
+                "bind_failed",
+                format!(
+                    "cannot listen on {}: {e}; choose another --port or stop the program using it",
+                    config.bind
+                ),
+            )
+        })?;
+    let addr = socket
+        .local_addr()
+        .map_err(|e| CliError::internal(format!("cannot read the bound address: {e}")))?;
+    let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel::<()>();
+    let loading = {
+        let probe_socket = socket
+            .try_clone()
+            .map_err(|e| CliError::internal(format!("cannot share the listening socket: {e}")))?;
+        let _entered = runtime.enter();
+        let listener = tokio::net::TcpListener::from_std(probe_socket)
+            .map_err(|e| CliError::internal(format!("cannot listen: {e}")))?;
+        runtime.spawn(hkpilot_http::serve_while_loading(listener, async move {
+            // Loaded, or failed to load (the sender is dropped): stop either way.
+            let _ = loaded_rx.await;
+        }))
+    };
+    eprintln!("hkpilot serve: on {addr}, /readyz says \"loading\" until the models are ready");
     let mut loaded = load_models(opts)?;
     for remote in &opts.remotes {
         eprintln!(
@@ -99,22 +130,16 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     let state = AppState::with_service(&config, backends, service.clone(), opts.secure_cookies)
         .map_err(http_error)?;
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let _ = loaded_tx.send(());
+    match runtime.block_on(loading) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("hkpilot serve: answering while loading: {e}"),
+        Err(e) => eprintln!("hkpilot serve: answering while loading stopped: {e}"),
+    }
     let jobs = runtime.spawn(service.run_jobs(jobs_stopped, std::time::Duration::from_secs(20)));
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .map_err(|e| {
-                CliError::usage(
-                    "bind_failed",
-                    format!(
-                        "cannot listen on {}: {e}; choose another --port or stop the program using it",
-                        config.bind
-                    ),
-                )
-            })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| CliError::internal(format!("cannot read the bound address: {e}")))?;
+        let listener = tokio::net::TcpListener::from_std(socket)
+            .map_err(|e| CliError::internal(format!("cannot listen: {e}")))?;
         let models = state.backends().names().join(", ");
         let auth = if opts.api_keys.is_empty() {
             "off (loopback only)"
