@@ -79,7 +79,9 @@ try {
 
   // 5. Switch the page to Chinese; the choice is remembered.
   await page.getByRole("button", { name: "繁體中文" }).click();
-  await page.waitForLoadState();
+  // Wait for the reloaded page's heading itself: a load-state check right after the
+  // click can still see the English page.
+  await page.getByRole("heading", { name: "摘要" }).first().waitFor();
   assert.ok(await page.getByRole("heading", { name: "摘要" }).first().isVisible(), "headings in Chinese");
   await page.goto(base + "/");
   assert.ok(await page.getByRole("heading", { name: "文件庫" }).isVisible(), "the library in Chinese");

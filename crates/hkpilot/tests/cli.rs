@@ -411,6 +411,9 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 struct Server {
     child: std::process::Child,
     addr: String,
+    /// The server's own data directory, removed after the server stops (fields drop
+    /// after `Drop::drop`).
+    _data: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -435,10 +438,13 @@ fn start_server_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Ser
             cmd.env_remove(key);
         }
     }
+    // A data directory of its own: never the developer's, never another test's.
+    let data = tempfile::tempdir().unwrap();
     let mut child = cmd
         .args(["serve", "--port", "0", "--ctx-size", "2048"])
         // One inference thread, as in `hkpilot()`.
         .env("HKPILOT_THREADS", "1")
+        .env("HKPILOT_DATA_DIR", data.path())
         .args(args)
         .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
@@ -449,6 +455,7 @@ fn start_server_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Ser
     let mut server = Server {
         child,
         addr: String::new(),
+        _data: data,
     };
     for line in std::io::BufReader::new(stdout).lines() {
         let line = line.unwrap();

@@ -258,6 +258,7 @@ async fn while_models_load_probes_answer_and_requests_get_503_loading() {
     )
     .unwrap();
     tokio::spawn(hkpilot_http::serve(listener, state, std::future::pending()));
-    let (status, v) = json_of(c.get(url("/readyz")).send().await.unwrap()).await;
+    // A new client: the old one's pooled connections were closed by the loading server.
+    let (status, v) = json_of(client().get(url("/readyz")).send().await.unwrap()).await;
     assert_eq!((status, v["status"].as_str()), (200, Some("ready")), "{v}");
 }

@@ -287,7 +287,7 @@ async fn system_administrators_add_departments_from_the_users_page() {
     let alice = app.sign_in(ALICE).await;
     let root = app.sign_in(ROOT).await;
     let form = [
-        ("id", "edb2"),
+        ("id", "edu-two"),
         ("name_en", "Education Bureau (Schools)"),
         ("name_zh", "教育局（學校）"),
     ];
@@ -320,7 +320,7 @@ async fn system_administrators_add_departments_from_the_users_page() {
         .text()
         .await
         .unwrap();
-    assert!(!page.contains("edb2"), "not created yet");
+    assert!(!page.contains("edu-two"), "not created yet");
     let r = app
         .post("/admin/departments")
         .header("cookie", root.cookie())
@@ -340,7 +340,7 @@ async fn system_administrators_add_departments_from_the_users_page() {
         .await
         .unwrap();
     assert!(
-        page.contains("edb2"),
+        page.contains("edu-two"),
         "the new department is offered for new users"
     );
 }

@@ -108,13 +108,9 @@ async fn exhausted_503_names_backend_url_status_and_attempts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_server_fails_connect_naming_the_url() {
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/v1");
+    // Port 1 (tcpmux): privileged and unused, so nothing listens there; a port freed a
+    // moment ago could be handed to a test running at the same time.
+    let url = "http://127.0.0.1:1/v1".to_string();
     let mut c = config(&url);
     c.max_retries = 1;
     let e = hkpilot_llm_openai::OpenAiBackend::connect(c)
@@ -137,7 +133,7 @@ async fn a_hanging_server_times_out_with_the_backend_and_url_named() {
     })
     .await;
     let mut c = config(&srv.base_url());
-    c.request_timeout_ms = 300;
+    c.request_timeout_ms = 1_000;
     let b = connect(c).await;
     for streamed in [false, true] {
         let e = if streamed {
@@ -170,7 +166,7 @@ async fn a_stream_that_stalls_midway_hits_the_idle_timeout() {
     })
     .await;
     let mut c = config(&srv.base_url());
-    c.idle_timeout_ms = 300;
+    c.idle_timeout_ms = 1_000;
     let b = connect(c).await;
     let (texts, end) = drain(b.chat_stream(hello()).await.unwrap()).await;
     assert_eq!(texts, ["一"]);
