@@ -226,7 +226,7 @@ fn item_from_object(object: &Map<String, Value>, line_no: usize) -> Result<EvalI
 }
 
 /// The file's lines without a byte-order mark or trailing blank lines.
-fn text_lines(path: &Path) -> Result<Vec<String>, EvalError> {
+pub(crate) fn text_lines(path: &Path) -> Result<Vec<String>, EvalError> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];

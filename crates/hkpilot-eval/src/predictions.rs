@@ -50,26 +50,16 @@ pub struct Predictions {
 /// Reads the summaries in `path` and lines them up with `items` (by id when the file
 /// gives ids, else by order).
 pub fn load_predictions(path: &Path, items: &[EvalItem]) -> Result<Predictions, EvalError> {
-    let bytes = std::fs::read(path).map_err(|source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        EvalError::NotUtf8 {
-            path: path.to_path_buf(),
-            line: valid.iter().filter(|b| **b == b'\n').count() + 1,
-        }
-    })?;
+    let lines = crate::dataset::text_lines(path)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "predictions".to_owned());
     let jsonl = path.extension().is_some_and(|e| e == "jsonl");
     let (read, system, model) = if jsonl {
-        read_jsonl(path, &text)?
+        read_jsonl(path, &lines)?
     } else {
-        (read_lines(&text), None, None)
+        (read_lines(lines), None, None)
     };
     let ordered = line_up(path, read, items)?;
     Ok(Predictions {
@@ -114,11 +104,11 @@ pub fn score_predictions(
 
 type Read = (Vec<Prediction>, Option<String>, Option<String>);
 
-fn read_jsonl(path: &Path, text: &str) -> Result<Read, EvalError> {
+fn read_jsonl(path: &Path, lines: &[String]) -> Result<Read, EvalError> {
     let mut out = Vec::new();
     let mut first_without_id = None;
     let (mut system, mut model) = (None, None);
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             continue;
@@ -190,11 +180,8 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Read, EvalError> {
     Ok((out, system, model))
 }
 
-fn read_lines(text: &str) -> Vec<Prediction> {
-    let mut lines: Vec<&str> = text.lines().collect();
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
+/// Line n is item n's summary (trailing blank lines are already gone).
+fn read_lines(lines: Vec<String>) -> Vec<Prediction> {
     lines
         .into_iter()
         .map(|l| Prediction {
