@@ -131,10 +131,21 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
         .map_err(http_error)?;
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let _ = loaded_tx.send(());
-    match runtime.block_on(loading) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => eprintln!("hkpilot serve: answering while loading: {e}"),
-        Err(e) => eprintln!("hkpilot serve: answering while loading stopped: {e}"),
+    // Idle connections close at once; a client still sending a request gets a few
+    // seconds, so that no connection can hold the start back.
+    let mut loading = loading;
+    // (The timer is made inside the runtime: created outside, it panics.)
+    let stopped = runtime.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(5), &mut loading).await
+    });
+    match stopped {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => eprintln!("hkpilot serve: answering while loading: {e}"),
+        Ok(Err(e)) => eprintln!("hkpilot serve: answering while loading stopped: {e}"),
+        Err(_) => {
+            loading.abort();
+            eprintln!("hkpilot serve: closed connections still open 5 s after loading");
+        }
     }
     let jobs = runtime.spawn(service.run_jobs(jobs_stopped, std::time::Duration::from_secs(20)));
     runtime.block_on(async move {
