@@ -49,11 +49,11 @@ fn chat_body(stream: bool) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_streamed_matches_plain_and_keeps_utf8_whole() {
-    let s = Server::engine(shared_engine()).await;
     // Greedy output may differ between a prompt computed whole and one served from the
-    // prefix cache (float sums depend on the batch shape): warm the cache so both
-    // compared requests are cache hits.
-    s.post_json("/v1/chat/completions", &chat_body(false)).await;
+    // prefix cache (float sums depend on the batch shape), and other tests' requests
+    // change what a shared engine has cached: a private engine without the cache
+    // computes both compared prompts whole.
+    let s = Server::engine(uncached_engine()).await;
     let (status, plain) = s.post_json("/v1/chat/completions", &chat_body(false)).await;
     assert_eq!(status, 200, "{plain}");
     assert_eq!(plain["object"], "chat.completion");
@@ -113,9 +113,9 @@ async fn chat_streamed_matches_plain_and_keeps_utf8_whole() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completions_plain_and_streamed() {
-    let s = Server::engine(shared_engine()).await;
+    // A private engine without the prefix cache, as above.
+    let s = Server::engine(uncached_engine()).await;
     let body = json!({"model": "tiny", "prompt": "香港特別行政區政府的文件摘要", "max_tokens": 24});
-    s.post_json("/v1/completions", &body).await; // warm the prefix cache, as above
     let (status, plain) = s.post_json("/v1/completions", &body).await;
     assert_eq!(status, 200, "{plain}");
     assert_eq!(plain["object"], "text_completion");

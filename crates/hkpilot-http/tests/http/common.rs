@@ -59,6 +59,14 @@ pub fn shared_engine() -> Arc<LlamaEngine> {
     Arc::clone(E.get_or_init(|| load(engine_config(tiny_model()))))
 }
 
+/// An engine of the test's own with the prefix cache off: every prompt is computed
+/// whole, whatever other tests did, so greedy outputs compare exactly.
+pub fn uncached_engine() -> Arc<LlamaEngine> {
+    let mut c = engine_config(tiny_model());
+    c.prefix_cache = false;
+    load(c)
+}
+
 /// A running server; dropping it shuts the server down.
 pub struct Server {
     pub base: String,
