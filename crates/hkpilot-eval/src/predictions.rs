@@ -146,7 +146,10 @@ fn read_jsonl(path: &Path, lines: &[String]) -> Result<Read, EvalError> {
         let number = |key: &str| -> Result<Option<f64>, EvalError> {
             match obj.get(key) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::Number(n)) => Ok(n.as_f64().filter(|v| *v >= 0.0)),
+                Some(Value::Number(n)) => match n.as_f64() {
+                    Some(v) if v >= 0.0 => Ok(Some(v)),
+                    _ => Err(bad(format!("`{key}` must not be negative"))),
+                },
                 Some(_) => Err(bad(format!("`{key}` must be a number"))),
             }
         };

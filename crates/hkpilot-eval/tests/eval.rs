@@ -469,6 +469,15 @@ fn prediction_files_that_do_not_match_the_items_are_refused() {
     );
     assert_eq!(e.code(), "bad_item");
     assert!(e.to_string().contains("`summary`"), "{e}");
+    let e = load(
+        "negative.jsonl",
+        "{\"summary\": \"a\", \"seconds\": -1}\n{\"summary\": \"b\"}\n",
+    );
+    assert_eq!(e.code(), "bad_item");
+    assert!(
+        e.to_string().contains("`seconds` must not be negative"),
+        "{e}"
+    );
     let e = load("bad.jsonl", "{\"summary\": \"a\"\n");
     assert_eq!(e.code(), "bad_json");
     let path = write(dir.path(), "latin1.txt", b"caf\xe9\n\xe9\n".as_slice());

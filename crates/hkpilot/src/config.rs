@@ -164,8 +164,8 @@ pub struct ServerSettings {
 /// Default limit on input size: large enough for a 1,000-page scanned report.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub const DEFAULT_MAX_PAGES: u32 = 5_000;
-/// Chunks in flight at once: enough to keep the engine's batch busy on a small
-/// machine without holding many 4k-token windows of KV cache.
+/// Chunks in flight at once on machines with more than two cores: enough to keep the
+/// engine's batch busy without holding many 4k-token windows of KV cache.
 pub const DEFAULT_SUMMARY_PARALLEL: usize = 4;
 
 /// Chunks summarised at once when nothing says otherwise: [`DEFAULT_SUMMARY_PARALLEL`],

@@ -84,7 +84,7 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
         .local_addr()
         .map_err(|e| CliError::internal(format!("cannot read the bound address: {e}")))?;
     let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel::<()>();
-    let loading = {
+    let mut loading = {
         let probe_socket = socket
             .try_clone()
             .map_err(|e| CliError::internal(format!("cannot share the listening socket: {e}")))?;
@@ -133,7 +133,6 @@ pub fn run(opts: &ServeOptions) -> Result<Status, CliError> {
     let _ = loaded_tx.send(());
     // Idle connections close at once; a client still sending a request gets a few
     // seconds, so that no connection can hold the start back.
-    let mut loading = loading;
     // (The timer is made inside the runtime: created outside, it panics.)
     let stopped = runtime.block_on(async {
         tokio::time::timeout(std::time::Duration::from_secs(5), &mut loading).await
